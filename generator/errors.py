@@ -1,0 +1,109 @@
+"""The one error type of postrun: problems a coach can read, find and fix.
+
+Every stage reports bad input as :class:`Problem` records (file, line, field, message, hint)
+collected in a :class:`Problems` list; a stage that found any raises :class:`PostrunError` once,
+carrying all of them, and the CLI prints them and exits 1.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO, Literal
+
+import click
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the input, pointing at where to fix it."""
+
+    file: str
+    """Path relative to the workspace root, e.g. ``profiles/ana.yaml``."""
+    line: int | None
+    """1-based line in ``file``, when known."""
+    field: str | None
+    """Dotted path of the field, e.g. ``goal.date`` or ``check_ins[2].symptoms``."""
+    message: str
+    hint: str | None = None
+    severity: Severity = "error"
+
+    def format(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        label = "warning: " if self.severity == "warning" else ""
+        field = f"{self.field}: " if self.field and not self.message.startswith(self.field) else ""
+        text = f"{where}: {label}{field}{self.message}"
+        if self.hint:
+            text += f" — hint: {self.hint}"
+        return text
+
+
+class Problems:
+    """Collects problems so that one run reports all of them."""
+
+    def __init__(self) -> None:
+        self._items: list[Problem] = []
+
+    def add(
+        self,
+        file: str,
+        line: int | None,
+        field: str | None,
+        message: str,
+        hint: str | None = None,
+        severity: Severity = "error",
+    ) -> None:
+        self._items.append(Problem(file, line, field, message, hint, severity))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self._items.extend(problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self._items if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self._items if p.severity == "warning"]
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise PostrunError(self._items)
+
+
+class PostrunError(click.ClickException):
+    """Bad input, with every problem found; shown once by the CLI, exit status 1."""
+
+    exit_code = 1
+
+    def __init__(self, problems: Iterable[Problem] | Problem | str) -> None:
+        if isinstance(problems, str):
+            items = [Problem("postrun", None, None, problems)]
+        elif isinstance(problems, Problem):
+            items = [problems]
+        else:
+            items = list(problems)
+        self.problems = tuple(items)
+        super().__init__("\n".join(p.format() for p in self.problems))
+
+    def show(self, file: IO[str] | None = None) -> None:
+        errors = [p for p in self.problems if p.severity == "error"]
+        for problem in self.problems:
+            click.secho(problem.format(), err=True, fg=None if problem.severity == "error" else "yellow")
+        if len(errors) > 1:
+            click.echo(f"{len(errors)} problems found; nothing was changed.", err=True)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """The nearest known name to ``word``, as a hint, or None when nothing is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None

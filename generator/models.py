@@ -1,0 +1,320 @@
+"""Typed, immutable models: what the workspace says (inputs) and what the plan computes.
+
+Inputs are made only by :mod:`generator.load`, which validates them; everything downstream
+trusts these types. The :class:`Plan` is made only by :func:`generator.plan.plan`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DELIVERIES: tuple[str, ...] = ("vaginal", "assisted", "caesarean")
+LEVELS: tuple[str, ...] = ("beginner", "intermediate")
+CATEGORIES: tuple[str, ...] = ("core", "hip", "strength", "impact", "readiness")
+
+Level = Literal["beginner", "intermediate"]
+SessionKind = Literal["strength", "readiness", "run_walk", "rest"]
+Decision = Literal["first", "progress", "repeat", "held"]
+
+
+# ---------------------------------------------------------------- content
+
+
+@dataclass(frozen=True, slots=True)
+class Dosage:
+    """How much of an exercise: ``sets`` of ``reps`` or of ``seconds`` (one of the two)."""
+
+    sets: int
+    reps: int | None = None
+    seconds: int | None = None
+    each_side: bool = False
+    per: str = ""
+    """Extra words after the count, e.g. ``each direction``."""
+
+    def text(self) -> str:
+        amount = f"{self.reps}" if self.reps is not None else f"{self.seconds} s"
+        parts = [f"{self.sets} × {amount}" if self.sets > 1 else amount]
+        if self.each_side:
+            parts.append("each side")
+        if self.per:
+            parts.append(self.per)
+        return " ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    level: Level
+    how_html: str
+    """What this level does differently (rendered Markdown)."""
+    dosage: Dosage
+
+
+@dataclass(frozen=True, slots=True)
+class Exercise:
+    id: str
+    """The file stem under content/exercises/."""
+    title: str
+    category: str
+    summary: str
+    body_html: str
+    """How to do it (the Markdown body, rendered once per build)."""
+    variants: tuple[Variant, ...]
+    """Beginner first; intermediate when the exercise has one."""
+    equipment: tuple[str, ...] = ()
+    points: tuple[str, ...] = ()
+    cautions: tuple[str, ...] = ()
+    image: str | None = None
+    """Path under content/, e.g. ``media/hip-circles.svg``."""
+    image_alt: str = ""
+    video: str | None = None
+    sources: tuple[str, ...] = ()
+    file: str = ""
+
+    def variant(self, level: str) -> Variant | None:
+        for v in self.variants:
+            if v.level == level:
+                return v
+        return self.variants[0] if self.variants else None
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    id: str
+    title: str
+    order: int
+    body_html: str
+    summary: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    practice: str
+    coach: str
+    contact: str = ""
+    language: str = "en"
+    base_url: str | None = None
+    """Public address of the published site, ending in ``/`` (optional)."""
+    cname: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One run/walk stage: intervals of ``jog`` then ``walk`` filling ``main_seconds``."""
+
+    number: int
+    jog: int
+    walk: int
+    main_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReadinessTest:
+    id: str
+    """An exercise id (its page explains how to do the test)."""
+    title: str
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class Symptom:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseSpec:
+    id: str
+    title: str
+    kind: Literal["foundation", "readiness", "run_walk", "goal"]
+    summary: str
+    weeks: int = 0
+    """Foundation phases: relative length when the foundation is split."""
+    exercises: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Per level, the exercise ids of its strength sessions."""
+
+    def exercises_for(self, level: str) -> tuple[str, ...]:
+        for lvl, ids in self.exercises:
+            if lvl == level:
+                return ids
+        return self.exercises[0][1] if self.exercises else ()
+
+
+@dataclass(frozen=True, slots=True)
+class Protocol:
+    earliest_run_weeks: int
+    hours_between_runs: int
+    max_jog_increases_per_week: int
+    strength_per_week: tuple[int, int]
+    foundation_min_weeks: int
+    sessions_per_stage: int
+    warm_up_seconds: int
+    cool_down_seconds: int
+    consolidate_weeks: int
+    hold_review_weeks: int
+    max_plan_weeks: int
+    hold_symptoms: tuple[Symptom, ...]
+    readiness_tests: tuple[ReadinessTest, ...]
+    stages: tuple[Stage, ...]
+    phases: tuple[PhaseSpec, ...]
+    rest_suggestion: str = ""
+
+    def phase(self, kind: str) -> tuple[PhaseSpec, ...]:
+        return tuple(p for p in self.phases if p.kind == kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    site: Site
+    protocol: Protocol
+    exercises: dict[str, Exercise]
+    pages: tuple[Page, ...]
+    media: tuple[str, ...] = ()
+    """Files under content/media/, relative to content/."""
+
+
+# ---------------------------------------------------------------- profiles
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    label: str
+    date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckIn:
+    date: date
+    symptoms: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    file: str
+    name: str
+    slug: str
+    delivery_date: date
+    delivery: str
+    clearance_date: date
+    start_date: date
+    level: Level
+    runs_per_week: int
+    run_days: tuple[int, ...]
+    """Weekday numbers, Monday = 0, sorted."""
+    strength_days: tuple[int, ...]
+    breastfeeding: bool = False
+    injuries_healed_date: date | None = None
+    goal: Goal | None = None
+    check_ins: tuple[CheckIn, ...] = ()
+    """Sorted by date."""
+    coach_note_html: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    root: Path
+    content: Content
+    profiles: tuple[Profile, ...]
+
+
+# ---------------------------------------------------------------- the plan
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    activity: Literal["walk", "jog"]
+    seconds: int
+    part: Literal["warm_up", "main", "cool_down"]
+
+
+@dataclass(frozen=True, slots=True)
+class Dose:
+    """An exercise in a strength session, at the client's level."""
+
+    id: str
+    title: str
+    dosage: Dosage
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    date: date
+    kind: SessionKind
+    phase: str
+    exercises: tuple[Dose, ...] = ()
+    stage: int | None = None
+    segments: tuple[Segment, ...] = ()
+    jog_seconds: int = 0
+    main_seconds: int = 0
+    decision: Decision | None = None
+    reason: str = ""
+    summary: str = ""
+    """One line a person reads, e.g. ``5 min walk, then 6 × (1 min jog, 2 min walk) …``."""
+
+    @property
+    def total_seconds(self) -> int:
+        return sum(s.seconds for s in self.segments)
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    id: str
+    title: str
+    kind: str
+    summary: str
+    start: date
+    end: date
+    """Inclusive."""
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    date: date
+    sessions: tuple[Session, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Week:
+    number: int
+    start: date
+    """The Monday."""
+    days: tuple[Day, ...]
+    phase_titles: tuple[str, ...]
+
+    @property
+    def end(self) -> date:
+        return self.days[-1].date
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    start: date
+    """Date of the check-in that reported symptoms."""
+    end: date | None
+    """Date of the later symptom-free check-in, or None while it lasts."""
+    symptoms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    profile: Profile
+    earliest_run_date: date
+    readiness_date: date | None
+    first_run_date: date | None
+    final_stage_date: date | None
+    """The first session at the protocol's last stage (continuous jogging)."""
+    start: date
+    end: date
+    phases: tuple[Phase, ...]
+    sessions: tuple[Session, ...]
+    weeks: tuple[Week, ...]
+    holds: tuple[Hold, ...]
+    readiness: tuple[ReadinessTest, ...]
+    exercise_ids: tuple[str, ...]
+    """Every exercise her plan uses, in first-use order."""
+    notes: tuple[str, ...] = field(default=())
+    """Plain sentences for the client and coach (e.g. a goal the plan cannot reach)."""
