@@ -73,6 +73,8 @@ class Exercise:
     video: str | None = None
     sources: tuple[str, ...] = ()
     file: str = ""
+    target: str = ""
+    """Readiness tests: what counts as a pass, e.g. ``20 each leg``."""
 
     def variant(self, level: str) -> Variant | None:
         for v in self.variants:
