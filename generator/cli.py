@@ -1,0 +1,136 @@
+"""The `postrun` command: thin wiring from options to one function of each stage."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import PostrunError, Problem, Problems
+from .load import load_workspace
+from .plan import plan
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@dataclass(slots=True)
+class Options:
+    root: Path
+    debug: bool
+
+
+class BugError(click.ClickException):
+    """Something went wrong inside postrun itself (not in the coach's files)."""
+
+    exit_code = 2
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if isinstance(ctx.obj, Options) and ctx.obj.debug:
+                raise
+            raise BugError(
+                f"postrun hit a bug ({type(exc).__name__}: {exc}). Your files are fine and "
+                "site/ was not changed. Run the same command with --debug to see the details, "
+                "and send them to the postrun maintainers."
+            ) from exc
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-11-22", param_hint=option) from None
+
+
+@click.group(cls=_Group, context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="postrun")
+@click.option("-C", "--root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="The workspace folder (holding content/ and profiles/).")
+@click.option("--debug", is_flag=True, help="Show full details when postrun itself fails.")
+@click.pass_context
+def cli(ctx: click.Context, root: Path, debug: bool) -> None:
+    """postrun turns your exercise content, protocol and client profiles into one private
+    return-to-running website per client."""
+    ctx.obj = Options(root, debug)
+
+
+def _show_warnings(warnings: list[Problem] | tuple[Problem, ...]) -> None:
+    for warning in warnings:
+        click.secho(warning.format(), err=True, fg="yellow")
+
+
+@cli.command()
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+@click.option("--today", metavar="DATE", help="Check as if today were DATE (YYYY-MM-DD).")
+@click.pass_obj
+def check(opts: Options, strict: bool, today: str | None) -> None:
+    """Check every file of the workspace and report all problems at once."""
+    now = _date(today, "--today") or date.today()
+    workspace, problems = load_workspace(opts.root)
+    found = Problems()
+    found.extend(problems)
+    for profile in workspace.profiles:
+        client_plan = plan(profile, workspace.content.protocol, workspace.content)
+        for note in client_plan.notes:
+            found.add(profile.file, None, None, note, None, "warning")
+        if client_plan.end < now:
+            found.add(profile.file, None, "start_date",
+                      f"her plan ended on {client_plan.end} (it started {client_plan.start})",
+                      "log a check-in or set a new goal to extend it", "warning")
+    _show_warnings(found.warnings)
+    if strict and found.warnings:
+        raise PostrunError([Problem(p.file, p.line, p.field, p.message, p.hint)
+                            for p in found.warnings])
+    clients = len(workspace.profiles)
+    click.echo(f"All good: {clients} client{'s' if clients != 1 else ''}, "
+               f"{len(workspace.content.exercises)} exercises, "
+               f"{len(found.warnings)} warning{'s' if len(found.warnings) != 1 else ''}.")
+
+
+@cli.command()
+@click.option("--only", metavar="SLUG", help="Rebuild one client's site only.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Write the site here instead of site/.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
+@click.pass_obj
+def build(opts: Options, only: str | None, out: Path | None, quiet: bool) -> None:
+    """Build every client's website into site/ (atomically: a failed build changes nothing)."""
+    from .build import build as run_build
+
+    show_bar = not quiet and sys.stderr.isatty()
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if not show_bar or total < 2:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Building", file=sys.stderr)
+            bar.__enter__()
+        bar.update(1)
+        if done == total:
+            bar.__exit__(None, None, None)
+
+    result = run_build(opts.root, out=out, only=only, progress=progress)
+    _show_warnings(result.warnings)
+    if not quiet:
+        where = result.out if result.out.is_absolute() else result.out
+        click.echo(f"Built {result.clients} client{'s' if result.clients != 1 else ''}, "
+                   f"{result.pages} pages in {result.seconds:.2f} s → {where}/")
+
+
+def main() -> None:
+    cli.main(prog_name="postrun")

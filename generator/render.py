@@ -1,0 +1,326 @@
+"""Render stage: a Plan (and the shared content) -> {relative path: bytes}.
+
+Templates are compiled once and static assets read once per :class:`Renderer`; per client only
+her pages are rendered. Templates only show what the plan computed: anything a template needs
+beyond plain fields is prepared here as view data (grids, labels, links), never rules.
+"""
+
+from __future__ import annotations
+
+import json
+from calendar import Calendar
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from . import __version__
+from .models import Content, Exercise, Plan, Session, Workspace
+from .plan import duration
+
+ASSETS = ("assets/style.css", "assets/app.js")
+RESERVED_PAGE_IDS = frozenset({"index", "readiness", "calendar", "plan", "404"})
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; manifest-src 'self'; worker-src 'self'; base-uri 'none'; "
+    "form-action 'none'"
+)
+
+
+def default_templates() -> Path:
+    """The templates shipped with postrun (inside the wheel, or the repository's own)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "defaults" / "templates"
+    return packaged if packaged.is_dir() else here.parent / "templates"
+
+
+def _day(value: date) -> str:
+    return f"{value:%a} {value.day} {value:%b}"
+
+
+def _long_date(value: date) -> str:
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+def _short_date(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    href: str
+    label: str
+
+
+def week_file(number: int) -> str:
+    return f"week-{number:02d}.html"
+
+
+def exercise_file(ex_id: str) -> str:
+    return f"exercise-{ex_id}.html"
+
+
+KIND_LABELS = {
+    "strength": "Strength",
+    "readiness": "Readiness check",
+    "run_walk": "Run/walk",
+    "rest": "Rest or cross-train",
+}
+KIND_ICONS = {"strength": "S", "readiness": "✓", "run_walk": "R", "rest": "·"}
+DECISION_LABELS = {
+    "first": "First run",
+    "progress": "Step up",
+    "repeat": "Repeat",
+    "held": "On hold",
+}
+
+
+class Renderer:
+    """Everything shared by all clients of one build: templates, assets, content pages."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.content: Content = workspace.content
+        loaders = []
+        own = workspace.root / "templates"
+        if own.is_dir():
+            loaders.append(FileSystemLoader(str(own)))
+        loaders.append(FileSystemLoader(str(default_templates())))
+        self.loader = ChoiceLoader(loaders)
+        env = Environment(
+            loader=self.loader,
+            autoescape=select_autoescape(default=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        env.filters.update(day=_day, long_date=_long_date, short_date=_short_date,
+                           duration=duration)
+        env.globals.update(
+            site=self.content.site, kind_labels=KIND_LABELS, kind_icons=KIND_ICONS,
+            decision_labels=DECISION_LABELS, csp=CSP, version=__version__,
+            week_file=week_file, exercise_file=exercise_file,
+        )
+        self.env = env
+        self.templates = {name: env.get_template(f"{name}.html") for name in (
+            "overview", "week", "exercise", "readiness", "calendar", "page", "root", "404")}
+        self.assets = {path: self._asset(path) for path in ASSETS}
+        self.media = {f"{rel}": (workspace.root / "content" / rel).read_bytes()
+                      for rel in self.content.media}
+        self.pages = [p for p in self.content.pages if p.id not in RESERVED_PAGE_IDS]
+
+    def _asset(self, rel: str) -> bytes:
+        for search in self.loader.loaders:
+            assert isinstance(search, FileSystemLoader)
+            for folder in search.searchpath:
+                path = Path(folder) / rel
+                if path.is_file():
+                    return path.read_bytes()
+        raise FileNotFoundError(rel)
+
+    # ------------------------------------------------------------------ the site root
+
+    def root_files(self) -> dict[str, bytes]:
+        ctx = {"prefix": "", "nav": [], "page_title": self.content.site.practice, "client": None}
+        return {
+            "index.html": self._html("root", ctx),
+            "404.html": self._html("404", {**ctx, "page_title": "Page not found"}),
+            "robots.txt": b"User-agent: *\nDisallow: /\n",
+            ".nojekyll": b"",
+        }
+
+    # ------------------------------------------------------------------ one client
+
+    def client_files(self, plan: Plan) -> dict[str, bytes]:
+        """Every file of one client's folder, relative to ``site/<slug>/``."""
+        exercises = self.content.exercises
+        nav = [Link("index.html", "Overview"), Link("calendar.html", "Calendar"),
+               Link("readiness.html", "Readiness"),
+               *(Link(f"{p.id}.html", p.title) for p in self.pages)]
+        base: dict[str, Any] = {
+            "plan": plan, "client": plan.profile, "prefix": "", "nav": nav,
+            "weeks": plan.weeks, "pages": self.pages, "exercises": exercises,
+            "plan_id": plan_id(plan),
+        }
+        files: dict[str, bytes] = {}
+        key_dates = _key_dates(plan)
+        files["index.html"] = self._html("overview", {
+            **base, "page_title": "Your plan", "current": "index.html", "key_dates": key_dates,
+        })
+        for week in plan.weeks:
+            files[week_file(week.number)] = self._html("week", {
+                **base, "page_title": f"Week {week.number}", "current": "",
+                "week": week,
+                "prev_week": plan.weeks[week.number - 2] if week.number > 1 else None,
+                "next_week": plan.weeks[week.number] if week.number < len(plan.weeks) else None,
+            })
+        other_level = "intermediate" if plan.profile.level == "beginner" else "beginner"
+        for ex_id in plan.exercise_ids:
+            exercise = exercises[ex_id]
+            files[exercise_file(ex_id)] = self._html("exercise", {
+                **base, "page_title": exercise.title, "current": "", "exercise": exercise,
+                "mine": exercise.variant(plan.profile.level),
+                "other": _other_variant(exercise, other_level),
+            })
+        files["readiness.html"] = self._html("readiness", {
+            **base, "page_title": "Readiness checklist", "current": "readiness.html",
+            "symptoms": self.content.protocol.hold_symptoms,
+            "readiness_session": next((s for s in plan.sessions if s.kind == "readiness"), None),
+            "first_run": next((s for s in plan.sessions if s.kind == "run_walk"), None),
+        })
+        files["calendar.html"] = self._html("calendar", {
+            **base, "page_title": "Calendar", "current": "calendar.html",
+            "months": list(_months(plan)),
+            "listed": [s for s in plan.sessions if s.kind != "rest"],
+        })
+        for page in self.pages:
+            files[f"{page.id}.html"] = self._html("page", {
+                **base, "page_title": page.title, "current": f"{page.id}.html", "page": page,
+            })
+        files["plan.json"] = plan_json_bytes(plan)
+        files.update(self.assets)
+        for ex_id in plan.exercise_ids:
+            image = exercises[ex_id].image
+            if image is not None:
+                files[image] = self.media[image]
+        return files
+
+    def _html(self, name: str, context: dict[str, Any]) -> bytes:
+        return self.templates[name].render(context).encode("utf-8")
+
+
+def _other_variant(exercise: Exercise, level: str) -> Any:
+    for variant in exercise.variants:
+        if variant.level == level:
+            return variant
+    return None
+
+
+def plan_id(plan: Plan) -> str:
+    """Names this plan in the browser's storage: a new plan start gets fresh ticks."""
+    return f"{plan.profile.slug}:{plan.start.isoformat()}"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyDate:
+    label: str
+    date: date
+    href: str
+
+
+def _key_dates(plan: Plan) -> list[KeyDate]:
+    def week_of(day: date) -> str:
+        for week in plan.weeks:
+            if week.days and week.days[0].date <= day <= week.days[-1].date:
+                return week_file(week.number)
+        return "calendar.html"
+
+    result = [KeyDate("Plan starts", plan.start, week_of(plan.start)),
+              KeyDate("Earliest day to run", plan.earliest_run_date,
+                      week_of(plan.earliest_run_date))]
+    if plan.readiness_date:
+        result.append(KeyDate("Readiness check", plan.readiness_date, week_of(plan.readiness_date)))
+    if plan.first_run_date:
+        result.append(KeyDate("First run/walk", plan.first_run_date, week_of(plan.first_run_date)))
+    if plan.final_stage_date:
+        result.append(KeyDate("First 30-minute jog", plan.final_stage_date,
+                              week_of(plan.final_stage_date)))
+    goal = plan.profile.goal
+    if goal and goal.date:
+        result.append(KeyDate(f"Goal: {goal.label}", goal.date, week_of(goal.date)))
+    return sorted(result, key=lambda k: k.date)
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarCell:
+    date: date | None
+    sessions: tuple[Session, ...]
+    href: str
+
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    title: str
+    id: str
+    rows: tuple[tuple[CalendarCell, ...], ...]
+
+
+def _months(plan: Plan) -> Iterator[Month]:
+    by_day: dict[date, tuple[Session, ...]] = {}
+    href: dict[date, str] = {}
+    for week in plan.weeks:
+        for day in week.days:
+            by_day[day.date] = day.sessions
+            href[day.date] = f"{week_file(week.number)}#d{day.date.isoformat()}"
+    cal = Calendar(firstweekday=0)
+    year, month = plan.start.year, plan.start.month
+    while (year, month) <= (plan.end.year, plan.end.month):
+        rows = []
+        for week in cal.monthdatescalendar(year, month):
+            rows.append(tuple(
+                CalendarCell(d, by_day.get(d, ()), href.get(d, ""))
+                if d.month == month else CalendarCell(None, (), "")
+                for d in week
+            ))
+        first = date(year, month, 1)
+        yield Month(f"{first:%B %Y}", f"m{first:%Y-%m}", tuple(rows))
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    """The plan in the documented, stable shape (schema 1; see README)."""
+    sessions: list[dict[str, Any]] = []
+    for s in plan.sessions:
+        item: dict[str, Any] = {"date": s.date.isoformat(), "kind": s.kind, "phase": s.phase}
+        if s.kind == "strength":
+            item["exercises"] = [
+                {"id": d.id, "sets": d.dosage.sets, "reps": d.dosage.reps,
+                 "seconds": d.dosage.seconds, "each_side": d.dosage.each_side}
+                for d in s.exercises
+            ]
+        elif s.kind == "run_walk":
+            item.update({
+                "stage": s.stage,
+                "segments": [{"activity": g.activity, "seconds": g.seconds, "part": g.part}
+                             for g in s.segments],
+                "jog_seconds": s.jog_seconds,
+                "main_seconds": s.main_seconds,
+                "decision": s.decision,
+                "reason": s.reason,
+            })
+        elif s.kind == "rest":
+            item["suggestion"] = s.summary
+        sessions.append(item)
+    profile = plan.profile
+    return {
+        "schema": 1,
+        "client": {"name": profile.name, "slug": profile.slug},
+        "earliest_run_date": plan.earliest_run_date.isoformat(),
+        "readiness_date": _iso(plan.readiness_date),
+        "first_run_date": _iso(plan.first_run_date),
+        "final_stage_date": _iso(plan.final_stage_date),
+        "start": plan.start.isoformat(),
+        "end": plan.end.isoformat(),
+        "phases": [{"id": p.id, "title": p.title, "start": p.start.isoformat(),
+                    "end": p.end.isoformat()} for p in plan.phases],
+        "holds": [{"start": h.start.isoformat(), "end": _iso(h.end), "symptoms": list(h.symptoms)}
+                  for h in plan.holds],
+        "readiness": [{"id": t.id, "title": t.title, "target": t.target} for t in plan.readiness],
+        "notes": list(plan.notes),
+        "sessions": sessions,
+    }
+
+
+def plan_json_bytes(plan: Plan) -> bytes:
+    return (json.dumps(plan_json(plan), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None

@@ -1,0 +1,48 @@
+"""Shared fixtures: workspaces made in tmp_path from the repository's example workspace."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+REPO = Path(__file__).resolve().parent.parent
+
+Workspace = Callable[..., Path]
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    """Make a workspace in tmp_path: the example content, templates and (by default) profiles,
+    then overwrite/add the given files (``{"profiles/ana.yaml": "name: …"}``); a value of
+    None deletes that file. Returns the workspace root."""
+
+    def make(files: dict[str, str | bytes | None] | None = None, *, profiles: bool = True) -> Path:
+        root = tmp_path / "ws"
+        shutil.copytree(REPO / "content", root / "content")
+        shutil.copytree(REPO / "templates", root / "templates")
+        (root / "profiles").mkdir()
+        if profiles:
+            for path in sorted((REPO / "profiles").glob("*.yaml")):
+                shutil.copy(path, root / "profiles" / path.name)
+        for rel, data in (files or {}).items():
+            path = root / rel
+            if data is None:
+                path.unlink()
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(data, encoding="utf-8")
+        return root
+
+    return make
