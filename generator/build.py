@@ -44,11 +44,25 @@ def build(
         profiles = tuple(p for p in profiles if p.slug == only)
         if not profiles:
             slugs = [p.slug for p in workspace.profiles]
-            raise PostrunError(Problem("profiles/", None, "--only", f"no client has the slug `{only}`",
-                                       did_you_mean(only, slugs) or "see `postrun list` for slugs"))
+            raise PostrunError(
+                Problem(
+                    "profiles/",
+                    None,
+                    "--only",
+                    f"no client has the slug `{only}`",
+                    did_you_mean(only, slugs) or "see `postrun list` for slugs",
+                )
+            )
         if not target.is_dir():
-            raise PostrunError(Problem(str(target), None, "--only", "there is no site to update yet",
-                                       "run `postrun build` once without --only"))
+            raise PostrunError(
+                Problem(
+                    str(target),
+                    None,
+                    "--only",
+                    "there is no site to update yet",
+                    "run `postrun build` once without --only",
+                )
+            )
     # Gather first: every plan is made before a byte is written.
     plans: list[Plan] = [plan(p, workspace.content.protocol, workspace.content) for p in profiles]
     renderer = Renderer(workspace)
@@ -74,5 +88,6 @@ def build(
                     progress(done, len(plans))
             staged.commit()
         files = staged.files
-    return BuildResult(len(plans), files, pages, time.perf_counter() - started, target,
-                       tuple(problems.warnings))
+    return BuildResult(
+        len(plans), files, pages, time.perf_counter() - started, target, tuple(problems.warnings)
+    )

@@ -52,13 +52,21 @@ def _date(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2026-11-22", param_hint=option) from None
+        raise click.BadParameter(
+            f"{value!r} is not a date like 2026-11-22", param_hint=option
+        ) from None
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="postrun")
-@click.option("-C", "--root", type=click.Path(file_okay=False, path_type=Path), default=".",
-              show_default=True, help="The workspace folder (holding content/ and profiles/).")
+@click.option(
+    "-C",
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The workspace folder (holding content/ and profiles/).",
+)
 @click.option("--debug", is_flag=True, help="Show full details when postrun itself fails.")
 @click.pass_context
 def cli(ctx: click.Context, root: Path, debug: bool) -> None:
@@ -87,23 +95,34 @@ def check(opts: Options, strict: bool, today: str | None) -> None:
         for note in client_plan.notes:
             found.add(profile.file, None, None, note, None, "warning")
         if client_plan.end < now:
-            found.add(profile.file, None, "start_date",
-                      f"her plan ended on {client_plan.end} (it started {client_plan.start})",
-                      "log a check-in or set a new goal to extend it", "warning")
+            found.add(
+                profile.file,
+                None,
+                "start_date",
+                f"her plan ended on {client_plan.end} (it started {client_plan.start})",
+                "log a check-in or set a new goal to extend it",
+                "warning",
+            )
     _show_warnings(found.warnings)
     if strict and found.warnings:
-        raise PostrunError([Problem(p.file, p.line, p.field, p.message, p.hint)
-                            for p in found.warnings])
+        raise PostrunError(
+            [Problem(p.file, p.line, p.field, p.message, p.hint) for p in found.warnings]
+        )
     clients = len(workspace.profiles)
-    click.echo(f"All good: {clients} client{'s' if clients != 1 else ''}, "
-               f"{len(workspace.content.exercises)} exercises, "
-               f"{len(found.warnings)} warning{'s' if len(found.warnings) != 1 else ''}.")
+    click.echo(
+        f"All good: {clients} client{'s' if clients != 1 else ''}, "
+        f"{len(workspace.content.exercises)} exercises, "
+        f"{len(found.warnings)} warning{'s' if len(found.warnings) != 1 else ''}."
+    )
 
 
 @cli.command()
 @click.option("--only", metavar="SLUG", help="Rebuild one client's site only.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Write the site here instead of site/.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the site here instead of site/.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
 @click.pass_obj
 def build(opts: Options, only: str | None, out: Path | None, quiet: bool) -> None:
@@ -127,9 +146,10 @@ def build(opts: Options, only: str | None, out: Path | None, quiet: bool) -> Non
     result = run_build(opts.root, out=out, only=only, progress=progress)
     _show_warnings(result.warnings)
     if not quiet:
-        where = result.out if result.out.is_absolute() else result.out
-        click.echo(f"Built {result.clients} client{'s' if result.clients != 1 else ''}, "
-                   f"{result.pages} pages in {result.seconds:.2f} s → {where}/")
+        click.echo(
+            f"Built {result.clients} client{'s' if result.clients != 1 else ''}, "
+            f"{result.pages} pages in {result.seconds:.2f} s → {result.out}/"
+        )
 
 
 def main() -> None:

@@ -98,7 +98,9 @@ class PostrunError(click.ClickException):
     def show(self, file: IO[str] | None = None) -> None:
         errors = [p for p in self.problems if p.severity == "error"]
         for problem in self.problems:
-            click.secho(problem.format(), err=True, fg=None if problem.severity == "error" else "yellow")
+            click.secho(
+                problem.format(), err=True, fg=None if problem.severity == "error" else "yellow"
+            )
         if len(errors) > 1:
             click.echo(f"{len(errors)} problems found; nothing was changed.", err=True)
 

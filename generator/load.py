@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import markdown
 import nh3
@@ -28,6 +28,7 @@ from .models import (
     Exercise,
     Goal,
     Page,
+    PhaseKind,
     PhaseSpec,
     Profile,
     Protocol,
@@ -88,36 +89,55 @@ def _as_mapping(text: str, rel: str, problems: Problems, offset: int) -> YMap | 
     if len(problems) > before:
         return None
     if data is None:
-        problems.add(rel, offset + 1 if offset else None, None, "the file is empty",
-                     "fill in the fields; see the README for an example")
+        problems.add(
+            rel,
+            offset + 1 if offset else None,
+            None,
+            "the file is empty",
+            "fill in the fields; see the README for an example",
+        )
         return None
     if not isinstance(data, YMap):
         line = getattr(data, "line", offset + 1)
-        problems.add(rel, line, None, "expected a mapping of `field: value` lines",
-                     "start each line with a field name followed by a colon")
+        problems.add(
+            rel,
+            line,
+            None,
+            "expected a mapping of `field: value` lines",
+            "start each line with a field name followed by a colon",
+        )
         return None
     return data
 
 
-def split_front_matter(
-    text: str, rel: str, problems: Problems
-) -> tuple[YMap | None, str, int]:
+def split_front_matter(text: str, rel: str, problems: Problems) -> tuple[YMap | None, str, int]:
     """Split ``---`` YAML front matter from a Markdown body; returns (fields, body, body line)."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
-        problems.add(rel, 1, None, "missing front matter",
-                     "start the file with a line `---`, the fields, then another `---`")
+        problems.add(
+            rel,
+            1,
+            None,
+            "missing front matter",
+            "start the file with a line `---`, the fields, then another `---`",
+        )
         return None, "", 1
     for i in range(1, len(lines)):
         if lines[i].strip() == "---":
             fields = _as_mapping("".join(lines[1:i]), rel, problems, 1)
             return fields, "".join(lines[i + 1 :]), i + 2
-    problems.add(rel, 1, None, "the front matter is not closed",
-                 "add a line `---` after the last field")
+    problems.add(
+        rel, 1, None, "the front matter is not closed", "add a line `---` after the last field"
+    )
     return None, "", 1
 
 
 # ------------------------------------------------------------------ Markdown
+
+
+# No <img>: a picture from another host would be a third-party request (exercise images come
+# from front matter and ship inside the client's folder).
+_TAGS = set(nh3.ALLOWED_TAGS) - {"img"}
 
 
 class MarkdownRenderer:
@@ -131,7 +151,7 @@ class MarkdownRenderer:
             return ""
         html = self._md.reset().convert(source)
         # Content and profiles are data, never code: no script, no handlers, no javascript:.
-        return nh3.clean(html, url_schemes={"http", "https", "mailto", "tel"}).strip()
+        return nh3.clean(html, tags=_TAGS, url_schemes={"http", "https", "mailto", "tel"}).strip()
 
 
 # ------------------------------------------------------------------ field reader
@@ -153,17 +173,28 @@ class Fields:
         return f"{self.prefix}{key}"
 
     def error(self, key: str | None, message: str, hint: str | None = None) -> None:
-        self.problems.add(self.file, self.line(key), self.name(key) if key else self.prefix.rstrip(".") or None, message, hint)
+        self.problems.add(
+            self.file,
+            self.line(key),
+            self.name(key) if key else self.prefix.rstrip(".") or None,
+            message,
+            hint,
+        )
 
     def warn(self, key: str | None, message: str, hint: str | None = None) -> None:
-        self.problems.add(self.file, self.line(key), self.name(key) if key else None, message, hint, "warning")
+        self.problems.add(
+            self.file, self.line(key), self.name(key) if key else None, message, hint, "warning"
+        )
 
     def raw(self, key: str, required: bool, hint: str | None = None) -> Any:
         self.used.add(key)
         if key not in self.data or self.data[key] is None:
             if required:
-                self.error(None, f"`{self.name(key)}` is required but missing",
-                           hint or f"add a line `{key}: …`")
+                self.error(
+                    None,
+                    f"`{self.name(key)}` is required but missing",
+                    hint or f"add a line `{key}: …`",
+                )
             return _MISSING
         return self.data[key]
 
@@ -171,25 +202,35 @@ class Fields:
         value = self.raw(key, required)
         if value is _MISSING:
             return default
-        if isinstance(value, (YMap, YList)) or isinstance(value, bool):
-            self.error(key, f"`{self.name(key)}` must be text", 'write it on one line, in quotes if it has a colon')
+        if isinstance(value, (YMap, YList, bool)):
+            self.error(
+                key,
+                f"`{self.name(key)}` must be text",
+                "write it on one line, in quotes if it has a colon",
+            )
             return default
         text = str(value).strip()
         if required and not text:
             self.error(key, f"`{self.name(key)}` must not be empty")
         return text
 
-    def integer(self, key: str, low: int, high: int, default: int | None = None,
-                hint: str | None = None) -> int | None:
+    def integer(
+        self, key: str, low: int, high: int, default: int | None = None, hint: str | None = None
+    ) -> int | None:
         value = self.raw(key, default is None)
         if value is _MISSING:
             return default
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error(key, f"`{self.name(key)}` must be a whole number (got {_show(value)})",
-                       hint or f"write a number from {low} to {high}")
+            self.error(
+                key,
+                f"`{self.name(key)}` must be a whole number (got {_show(value)})",
+                hint or f"write a number from {low} to {high}",
+            )
             return None
         if not low <= value <= high:
-            self.error(key, f"`{self.name(key)}` must be between {low} and {high} (got {value})", hint)
+            self.error(
+                key, f"`{self.name(key)}` must be between {low} and {high} (got {value})", hint
+            )
             return None
         return value
 
@@ -202,7 +243,7 @@ class Fields:
             return default
         return value
 
-    def date(self, key: str, required: bool = False) -> date | None:
+    def date_field(self, key: str, required: bool = False) -> date | None:
         value = self.raw(key, required, f"add a line `{key}: YYYY-MM-DD`")
         if value is _MISSING:
             return None
@@ -210,8 +251,11 @@ class Fields:
 
     def check_date(self, key: str, value: Any) -> date | None:
         if isinstance(value, datetime):
-            self.error(key, f"`{self.name(key)}` must be a date without a time (got {value})",
-                       "write YYYY-MM-DD")
+            self.error(
+                key,
+                f"`{self.name(key)}` must be a date without a time (got {value})",
+                "write YYYY-MM-DD",
+            )
             return None
         if isinstance(value, date):
             return value
@@ -219,11 +263,17 @@ class Fields:
             try:
                 return date.fromisoformat(value.strip())
             except ValueError:
-                self.error(key, f"`{self.name(key)}` is not a real date (got {value})",
-                           "check the day and month")
+                self.error(
+                    key,
+                    f"`{self.name(key)}` is not a real date (got {value})",
+                    "check the day and month",
+                )
                 return None
-        self.error(key, f"`{self.name(key)}` must be a date like 2026-09-01 (got {_show(value)})",
-                   "write YYYY-MM-DD: year, month, day")
+        self.error(
+            key,
+            f"`{self.name(key)}` must be a date like 2026-09-01 (got {_show(value)})",
+            "write YYYY-MM-DD: year, month, day",
+        )
         return None
 
     def choice(self, key: str, choices: Iterable[str], default: str | None = None) -> str | None:
@@ -234,7 +284,9 @@ class Fields:
         if not isinstance(value, str) or value not in options:
             near = did_you_mean(str(value), options)
             allowed = " | ".join(options)
-            self.error(key, f"`{self.name(key)}` must be one of {allowed} (got {_show(value)})", near)
+            self.error(
+                key, f"`{self.name(key)}` must be one of {allowed} (got {_show(value)})", near
+            )
             return None
         return value
 
@@ -247,8 +299,11 @@ class Fields:
         if not isinstance(value, list) or any(
             isinstance(v, (YMap, YList, bool)) or v is None for v in value
         ):
-            self.error(key, f"`{self.name(key)}` must be a list of text lines",
-                       "write `- item` lines, one per item")
+            self.error(
+                key,
+                f"`{self.name(key)}` must be a list of text lines",
+                "write `- item` lines, one per item",
+            )
             return ()
         return tuple(str(v).strip() for v in value)
 
@@ -269,13 +324,20 @@ class Fields:
         if not isinstance(value, YList):
             self.error(key, f"`{self.name(key)}` must be a list", "write `- item` lines")
             return []
-        return [(f"{self.name(key)}[{i}]", line, v) for i, (v, line) in
-                enumerate(zip(value, value.item_lines, strict=True))]
+        return [
+            (f"{self.name(key)}[{i}]", line, v)
+            for i, (v, line) in enumerate(zip(value, value.item_lines, strict=True))
+        ]
 
     def item_fields(self, name: str, line: int, value: Any) -> Fields | None:
         if not isinstance(value, YMap):
-            self.problems.add(self.file, line, name, "must be a mapping of `field: value` pairs",
-                              "write `{field: value, …}` or one field per indented line")
+            self.problems.add(
+                self.file,
+                line,
+                name,
+                "must be a mapping of `field: value` pairs",
+                "write `{field: value, …}` or one field per indented line",
+            )
             return None
         return Fields(value, self.file, self.problems, f"{name}.")
 
@@ -285,9 +347,12 @@ class Fields:
         for key in self.data:
             if key not in known_keys:
                 self.problems.add(
-                    self.file, self.line(key), self.name(key), f"unknown field `{key}`",
-                    did_you_mean(key, sorted(known_keys)) or
-                    "remove it, or check the README for the fields postrun knows",
+                    self.file,
+                    self.line(key),
+                    self.name(key),
+                    f"unknown field `{key}`",
+                    did_you_mean(key, sorted(known_keys))
+                    or "remove it, or check the README for the fields postrun knows",
                 )
 
 
@@ -296,7 +361,13 @@ def _show(value: Any) -> str:
         return "a mapping"
     if isinstance(value, YList):
         return "a list"
-    return repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+    return (
+        repr(value)
+        if isinstance(value, str)
+        else str(value).lower()
+        if isinstance(value, bool)
+        else str(value)
+    )
 
 
 def _fresh(problems: Problems, count: int) -> bool:
@@ -319,12 +390,17 @@ def load_site(root: Path, problems: Problems) -> Site | None:
     contact = f.text("contact")
     language = f.text("language", default="en")
     if language and not re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*", language):
-        f.error("language", f"`language` must be a language tag like en or en-GB (got {language!r})")
+        f.error(
+            "language", f"`language` must be a language tag like en or en-GB (got {language!r})"
+        )
     base_url = f.text("base_url") or None
     if base_url is not None:
         if not re.fullmatch(r"https://[^\s/]+(/[^\s]*)?", base_url):
-            f.error("base_url", f"`base_url` must start with https:// (got {base_url!r})",
-                    "e.g. https://your-name.github.io/your-repo/")
+            f.error(
+                "base_url",
+                f"`base_url` must start with https:// (got {base_url!r})",
+                "e.g. https://your-name.github.io/your-repo/",
+            )
         elif not base_url.endswith("/"):
             base_url += "/"
     cname = f.text("cname") or None
@@ -339,17 +415,19 @@ def load_site(root: Path, problems: Problems) -> Site | None:
 # ------------------------------------------------------------------ exercises
 
 
-def load_exercises(
-    root: Path, problems: Problems, render: MarkdownRenderer
-) -> dict[str, Exercise]:
+def load_exercises(root: Path, problems: Problems, render: MarkdownRenderer) -> dict[str, Exercise]:
     folder = root / "content" / "exercises"
     result: dict[str, Exercise] = {}
     for path in sorted(folder.glob("*.md")):
         rel = f"content/exercises/{path.name}"
         if not SLUG_RE.fullmatch(path.stem):
-            problems.add(rel, None, None,
-                         f"the file name {path.name!r} is not a usable exercise id",
-                         "use lower-case letters, digits and dashes, e.g. hip-circles.md")
+            problems.add(
+                rel,
+                None,
+                None,
+                f"the file name {path.name!r} is not a usable exercise id",
+                "use lower-case letters, digits and dashes, e.g. hip-circles.md",
+            )
             continue
         text = read_text(path, rel, problems)
         if text is None:
@@ -386,8 +464,11 @@ def _exercise(
             if reps and seconds:
                 lf.error("seconds", "give either `reps` or `seconds`, not both")
             elif reps == 0 and seconds == 0 and "reps" not in lf.data and "seconds" not in lf.data:
-                lf.error(None, f"`{lf.prefix}reps` or `{lf.prefix}seconds` is required",
-                         "add `reps: 10` or `seconds: 30`")
+                lf.error(
+                    None,
+                    f"`{lf.prefix}reps` or `{lf.prefix}seconds` is required",
+                    "add `reps: 10` or `seconds: 30`",
+                )
             each_side = lf.boolean("each_side", False)
             per = lf.text("per")
             lf.finish()
@@ -404,28 +485,54 @@ def _exercise(
         image_path = (root / "content" / image).resolve()
         content_dir = (root / "content").resolve()
         if not image.startswith("media/") or content_dir not in image_path.parents:
-            f.error("image", f"`image` must be a file under content/media/ (got {image!r})",
-                    "put the picture in content/media/ and write `image: media/NAME.svg`")
+            f.error(
+                "image",
+                f"`image` must be a file under content/media/ (got {image!r})",
+                "put the picture in content/media/ and write `image: media/NAME.svg`",
+            )
         elif not image_path.is_file():
-            f.error("image", f"the image {image!r} does not exist",
-                    f"add the file content/{image} or fix the name")
+            f.error(
+                "image",
+                f"the image {image!r} does not exist",
+                f"add the file content/{image} or fix the name",
+            )
         if not image_alt:
-            f.error("image", "an image needs `image_alt`, a short description of it",
-                    "describe what the picture shows for people who cannot see it")
+            f.error(
+                "image",
+                "an image needs `image_alt`, a short description of it",
+                "describe what the picture shows for people who cannot see it",
+            )
     video = f.text("video") or None
     if video is not None and not re.fullmatch(r"https://\S+", video):
         f.error("video", f"`video` must be an https:// link (got {video!r})")
     sources = f.text_list("sources")
     f.finish()
     if not body.strip():
-        problems.add(rel, None, None, "the exercise has no description",
-                     "write how to do it below the closing `---`")
+        problems.add(
+            rel,
+            None,
+            None,
+            "the exercise has no description",
+            "write how to do it below the closing `---`",
+        )
     if not _fresh(problems, start) or category is None:
         return None
     return Exercise(
-        id=ex_id, title=title, category=category, summary=summary, body_html=render(body),
-        variants=tuple(variants), equipment=equipment, points=points, cautions=cautions,
-        image=image, image_alt=image_alt, video=video, sources=sources, file=rel, target=target,
+        id=ex_id,
+        title=title,
+        category=category,
+        summary=summary,
+        body_html=render(body),
+        variants=tuple(variants),
+        equipment=equipment,
+        points=points,
+        cautions=cautions,
+        image=image,
+        image_alt=image_alt,
+        video=video,
+        sources=sources,
+        file=rel,
+        target=target,
     )
 
 
@@ -437,8 +544,13 @@ def load_pages(root: Path, problems: Problems, render: MarkdownRenderer) -> tupl
     for path in sorted((root / "content" / "pages").glob("*.md")):
         rel = f"content/pages/{path.name}"
         if not SLUG_RE.fullmatch(path.stem):
-            problems.add(rel, None, None, f"the file name {path.name!r} is not a usable page id",
-                         "use lower-case letters, digits and dashes, e.g. tips.md")
+            problems.add(
+                rel,
+                None,
+                None,
+                f"the file name {path.name!r} is not a usable page id",
+                "use lower-case letters, digits and dashes, e.g. tips.md",
+            )
             continue
         text = read_text(path, rel, problems)
         if text is None:
@@ -455,8 +567,13 @@ def load_pages(root: Path, problems: Problems, render: MarkdownRenderer) -> tupl
         if _fresh(problems, start):
             pages.append(Page(path.stem, title, order or 0, render(body), summary))
     if not any(p.id == "safety" for p in pages) and not (root / "content/pages/safety.md").exists():
-        problems.add("content/pages/safety.md", None, None, "the safety page is missing",
-                     "every client's site links to it: restore it with `postrun init` defaults")
+        problems.add(
+            "content/pages/safety.md",
+            None,
+            None,
+            "the safety page is missing",
+            "every client's site links to it: restore it with `postrun init` defaults",
+        )
     return tuple(sorted(pages, key=lambda p: (p.order, p.id)))
 
 
@@ -519,8 +636,11 @@ def load_protocol(
         tf.finish()
         ex = exercises.get(ex_id)
         if ex_id and ex is None:
-            tf.error("exercise", f"unknown exercise `{ex_id}`",
-                     did_you_mean(ex_id, exercises) or f"add content/exercises/{ex_id}.md")
+            tf.error(
+                "exercise",
+                f"unknown exercise `{ex_id}`",
+                did_you_mean(ex_id, exercises) or f"add content/exercises/{ex_id}.md",
+            )
         elif ex is not None:
             if not (target or ex.target):
                 tf.error("target", f"`{name}.target` is required (the exercise gives none)")
@@ -539,40 +659,71 @@ def load_protocol(
         if jog is None or walk is None or minutes is None:
             continue
         if jog > minutes * 60:
-            sf.error("jog", f"stage {number}: one jog ({jog} s) is longer than the whole "
-                     f"main part ({minutes} min)")
+            sf.error(
+                "jog",
+                f"stage {number}: one jog ({jog} s) is longer than the whole "
+                f"main part ({minutes} min)",
+            )
             continue
         stage = Stage(number, jog, walk, minutes * 60)
         if stages:
             prev = stages[-1]
             if stage_jog_seconds(stage) < stage_jog_seconds(prev):
-                sf.error(None, f"stage {number} jogs less in total "
-                         f"({stage_jog_seconds(stage)} s) than stage {prev.number} "
-                         f"({stage_jog_seconds(prev)} s)",
-                         "stages must never reduce total jogging time; reorder or fix them")
+                sf.error(
+                    None,
+                    f"stage {number} jogs less in total "
+                    f"({stage_jog_seconds(stage)} s) than stage {prev.number} "
+                    f"({stage_jog_seconds(prev)} s)",
+                    "stages must never reduce total jogging time; reorder or fix them",
+                )
         stages.append(stage)
     if stages and len(stages) == len(f.items("stages")) and stages[-1].walk != 0:
-        problems.add(rel, f.data["stages"].item_lines[-1], f"stages[{len(stages) - 1}]",
-                     f"the last stage (stage {len(stages)}) must be continuous jogging",
-                     "end the list with a stage that has `walk: 0`")
+        problems.add(
+            rel,
+            f.data["stages"].item_lines[-1],
+            f"stages[{len(stages) - 1}]",
+            f"the last stage (stage {len(stages)}) must be continuous jogging",
+            "end the list with a stage that has `walk: 0`",
+        )
 
     phases = _phases(f, exercises)
     f.finish()
     if not _fresh(problems, start):
         return None
-    assert None not in (earliest, hours, increases, spw_min, spw_max, foundation_min, per_stage,
-                        warm, cool, consolidate, review, max_weeks)
+    numbers = (
+        earliest,
+        hours,
+        increases,
+        spw_min,
+        spw_max,
+        foundation_min,
+        per_stage,
+        warm,
+        cool,
+        consolidate,
+        review,
+        max_weeks,
+    )
+    if any(n is None for n in numbers):
+        return None
+    n = cast(tuple[int, ...], numbers)
     return Protocol(
-        earliest_run_weeks=earliest, hours_between_runs=hours,  # type: ignore[arg-type]
-        max_jog_increases_per_week=increases,  # type: ignore[arg-type]
-        strength_per_week=(spw_min, spw_max),  # type: ignore[arg-type]
-        foundation_min_weeks=foundation_min,  # type: ignore[arg-type]
-        sessions_per_stage=per_stage,  # type: ignore[arg-type]
-        warm_up_seconds=warm, cool_down_seconds=cool,  # type: ignore[arg-type]
-        consolidate_weeks=consolidate, hold_review_weeks=review,  # type: ignore[arg-type]
-        max_plan_weeks=max_weeks,  # type: ignore[arg-type]
-        hold_symptoms=tuple(symptoms), readiness_tests=tuple(tests), stages=tuple(stages),
-        phases=phases, rest_suggestion=rest,
+        earliest_run_weeks=n[0],
+        hours_between_runs=n[1],
+        max_jog_increases_per_week=n[2],
+        strength_per_week=(n[3], n[4]),
+        foundation_min_weeks=n[5],
+        sessions_per_stage=n[6],
+        warm_up_seconds=n[7],
+        cool_down_seconds=n[8],
+        consolidate_weeks=n[9],
+        hold_review_weeks=n[10],
+        max_plan_weeks=n[11],
+        hold_symptoms=tuple(symptoms),
+        readiness_tests=tuple(tests),
+        stages=tuple(stages),
+        phases=phases,
+        rest_suggestion=rest,
     )
 
 
@@ -607,9 +758,12 @@ def _phases(f: Fields, exercises: dict[str, Exercise]) -> tuple[PhaseSpec, ...]:
                     ef.error(None, f"`{ef.prefix}beginner` must list at least one exercise")
                 for ex_id in ids:
                     if ex_id not in exercises:
-                        ef.error(level, f"unknown exercise `{ex_id}` in {ef.prefix}{level}",
-                                 did_you_mean(ex_id, exercises) or
-                                 f"add content/exercises/{ex_id}.md or fix the id")
+                        ef.error(
+                            level,
+                            f"unknown exercise `{ex_id}` in {ef.prefix}{level}",
+                            did_you_mean(ex_id, exercises)
+                            or f"add content/exercises/{ex_id}.md or fix the id",
+                        )
                 if ids:
                     per_level.append((level, ids))
             ef.finish(LEVELS)
@@ -617,16 +771,27 @@ def _phases(f: Fields, exercises: dict[str, Exercise]) -> tuple[PhaseSpec, ...]:
         if pid and pid in {p.id for p in phases}:
             pf.error("id", f"the phase id `{pid}` is used twice")
         if kind and phases and _PHASE_ORDER[kind] < _PHASE_ORDER[phases[-1].kind]:
-            pf.error("kind", f"a {kind} phase cannot come after a {phases[-1].kind} phase",
-                     "order: foundation phases, readiness, run_walk, then goal")
+            pf.error(
+                "kind",
+                f"a {kind} phase cannot come after a {phases[-1].kind} phase",
+                "order: foundation phases, readiness, run_walk, then goal",
+            )
         if _fresh(f.problems, start) and kind is not None:
-            phases.append(PhaseSpec(pid, title, kind, summary, weeks or 1,  # type: ignore[arg-type]
-                                    tuple(per_level)))
-    kinds = [p.kind for p in phases]
-    for kind, lo, hi in (("foundation", 1, 10), ("readiness", 1, 1), ("run_walk", 1, 1), ("goal", 0, 1)):
+            phases.append(
+                PhaseSpec(pid, title, cast(PhaseKind, kind), summary, weeks or 1, tuple(per_level))
+            )
+    kinds: list[str] = [p.kind for p in phases]
+    for kind, lo, hi in (
+        ("foundation", 1, 10),
+        ("readiness", 1, 1),
+        ("run_walk", 1, 1),
+        ("goal", 0, 1),
+    ):
         if not lo <= kinds.count(kind) <= hi and len(phases) == len(f.items("phases")):
             want = f"exactly {lo}" if lo == hi else f"{lo} to {hi}"
-            f.error("phases", f"the protocol needs {want} `{kind}` phase(s), found {kinds.count(kind)}")
+            f.error(
+                "phases", f"the protocol needs {want} `{kind}` phase(s), found {kinds.count(kind)}"
+            )
     return tuple(phases)
 
 
@@ -649,9 +814,13 @@ def load_profiles(
         if profile is None:
             continue
         if profile.slug in seen:
-            problems.add(rel, data.key_lines.get("slug", data.line), "slug",
-                         f"the slug `{profile.slug}` is also used by {seen[profile.slug]}",
-                         "each client needs her own slug: change one of them")
+            problems.add(
+                rel,
+                data.key_lines.get("slug", data.line),
+                "slug",
+                f"the slug `{profile.slug}` is also used by {seen[profile.slug]}",
+                "each client needs her own slug: change one of them",
+            )
             continue
         seen[profile.slug] = rel
         profiles.append(profile)
@@ -659,9 +828,21 @@ def load_profiles(
 
 
 PROFILE_FIELDS = (
-    "name", "slug", "delivery_date", "delivery", "injuries_healed_date", "clearance_date",
-    "start_date", "level", "runs_per_week", "run_days", "strength_days", "breastfeeding",
-    "goal", "check_ins", "coach_note",
+    "name",
+    "slug",
+    "delivery_date",
+    "delivery",
+    "injuries_healed_date",
+    "clearance_date",
+    "start_date",
+    "level",
+    "runs_per_week",
+    "run_days",
+    "strength_days",
+    "breastfeeding",
+    "goal",
+    "check_ins",
+    "coach_note",
 )
 
 _DEFAULT_RUN_DAYS = {1: (5,), 2: (1, 5), 3: (1, 3, 5)}
@@ -683,18 +864,26 @@ def load_profile(
     slug = f.text("slug")
     if slug:
         if not SLUG_RE.fullmatch(slug):
-            f.error("slug", f"`slug` must be one safe folder name (got {slug!r})",
-                    "use lower-case letters, digits and dashes, e.g. sam-rivera")
+            f.error(
+                "slug",
+                f"`slug` must be one safe folder name (got {slug!r})",
+                "use lower-case letters, digits and dashes, e.g. sam-rivera",
+            )
     else:
         slug = stem.lower()
         if not SLUG_RE.fullmatch(slug):
-            problems.add(rel, None, "slug", f"the file name {stem!r} does not make a safe slug",
-                         "rename the file (letters, digits, dashes) or add `slug: sam-rivera`")
-    delivery_date = f.date("delivery_date", required=True)
+            problems.add(
+                rel,
+                None,
+                "slug",
+                f"the file name {stem!r} does not make a safe slug",
+                "rename the file (letters, digits, dashes) or add `slug: sam-rivera`",
+            )
+    delivery_date = f.date_field("delivery_date", required=True)
     delivery = f.choice("delivery", DELIVERIES, default="vaginal")
-    healed = f.date("injuries_healed_date")
-    clearance = f.date("clearance_date", required=True)
-    start_date = f.date("start_date") or clearance
+    healed = f.date_field("injuries_healed_date")
+    clearance = f.date_field("clearance_date", required=True)
+    start_date = f.date_field("start_date") or clearance
     level = f.choice("level", LEVELS, default="beginner")
     breastfeeding = f.boolean("breastfeeding", False)
     coach_note = f.text("coach_note")
@@ -702,30 +891,47 @@ def load_profile(
     gap_days = -(-(protocol.hours_between_runs if protocol else 48) // 24)
     max_runs = max(1, 7 // gap_days)
     run_days = _weekdays(f, "run_days")
-    runs = f.integer("runs_per_week", 1, max_runs, default=len(run_days) if run_days else min(3, max_runs),
-                     hint=f"{gap_days * 24} h between runs allows at most {max_runs} a week")
+    runs = f.integer(
+        "runs_per_week",
+        1,
+        max_runs,
+        default=len(run_days) if run_days else min(3, max_runs),
+        hint=f"{gap_days * 24} h between runs allows at most {max_runs} a week",
+    )
     if run_days is not None and runs is not None:
         if len(run_days) != runs and "runs_per_week" in data:
-            f.error("run_days", f"`run_days` names {len(run_days)} days but `runs_per_week` is {runs}",
-                    "list exactly one day per weekly run")
+            f.error(
+                "run_days",
+                f"`run_days` names {len(run_days)} days but `runs_per_week` is {runs}",
+                "list exactly one day per weekly run",
+            )
         gaps = [b - a for a, b in zip(run_days, (*run_days[1:], run_days[0] + 7), strict=True)]
         if len(run_days) > 1 and min(gaps) < gap_days:
-            f.error("run_days", f"`run_days` {[WEEKDAYS[d] for d in run_days]} puts two runs "
-                    f"less than {gap_days * 24} hours apart",
-                    f"leave at least {gap_days - 1} rest day(s) between run days (Sunday to "
-                    "Monday counts too), e.g. [tue, thu, sat]")
+            f.error(
+                "run_days",
+                f"`run_days` {[WEEKDAYS[d] for d in run_days]} puts two runs "
+                f"less than {gap_days * 24} hours apart",
+                f"leave at least {gap_days - 1} rest day(s) between run days (Sunday to "
+                "Monday counts too), e.g. [tue, thu, sat]",
+            )
     if run_days is None and runs is not None:
         run_days = _DEFAULT_RUN_DAYS.get(runs, (1, 3, 5)[:runs])
     strength_days = _weekdays(f, "strength_days")
     lo, hi = protocol.strength_per_week if protocol else (2, 3)
     if strength_days is not None:
         if not lo <= len(strength_days) <= hi:
-            f.error("strength_days", f"`strength_days` must name {lo} to {hi} days "
-                    f"(got {len(strength_days)})", "strength work keeps going all through the plan")
+            f.error(
+                "strength_days",
+                f"`strength_days` must name {lo} to {hi} days (got {len(strength_days)})",
+                "strength work keeps going all through the plan",
+            )
         clash = sorted(set(strength_days) & set(run_days or ()))
         if clash:
-            f.error("strength_days", f"{', '.join(WEEKDAYS[d] for d in clash)} is both a run day "
-                    "and a strength day", "pick strength days between the run days")
+            f.error(
+                "strength_days",
+                f"{', '.join(WEEKDAYS[d] for d in clash)} is both a run day and a strength day",
+                "pick strength days between the run days",
+            )
     elif run_days is not None:
         free = [d for d in _STRENGTH_PREFERENCE if d not in run_days]
         strength_days = tuple(sorted(free[:hi]))
@@ -734,7 +940,7 @@ def load_profile(
     gf = f.mapping("goal")
     if gf is not None:
         label = gf.text("label", required=True)
-        gdate = gf.date("date")
+        gdate = gf.date_field("date")
         gf.finish()
         goal = Goal(label, gdate)
 
@@ -744,45 +950,79 @@ def load_profile(
         cf = f.item_fields(iname, line, value)
         if cf is None:
             continue
-        cdate = cf.date("date", required=True)
+        cdate = cf.date_field("date", required=True)
         symptoms = cf.text_list("symptoms")
         bad = [s for s in symptoms if s not in (*symptom_ids, "none") and protocol]
         for s in bad:
-            cf.error("symptoms", f"unknown symptom `{s}` in {iname}.symptoms",
-                     (did_you_mean(s, symptom_ids) or "") + f" allowed: {', '.join(symptom_ids)}, or [] for none")
+            cf.error(
+                "symptoms",
+                f"unknown symptom `{s}` in {iname}.symptoms",
+                (did_you_mean(s, symptom_ids) or "")
+                + f" allowed: {', '.join(symptom_ids)}, or [] for none",
+            )
         note = cf.text("note")
         cf.finish()
         if cdate is not None:
             if delivery_date is not None and cdate < delivery_date:
-                cf.error("date", f"{iname}.date {cdate} is before the delivery date {delivery_date}")
+                cf.error(
+                    "date", f"{iname}.date {cdate} is before the delivery date {delivery_date}"
+                )
             check_ins.append(CheckIn(cdate, tuple(s for s in symptoms if s != "none"), note))
     f.finish(PROFILE_FIELDS)
 
     if delivery_date is not None:
-        for key, value in (("clearance_date", clearance), ("injuries_healed_date", healed),
-                           ("start_date", start_date)):
+        for key, value in (
+            ("clearance_date", clearance),
+            ("injuries_healed_date", healed),
+            ("start_date", start_date),
+        ):
             if value is not None and value < delivery_date and key in data:
-                f.error(key, f"`{key}` ({value}) is before `delivery_date` ({delivery_date})",
-                        "check the year and month of both dates")
+                f.error(
+                    key,
+                    f"`{key}` ({value}) is before `delivery_date` ({delivery_date})",
+                    "check the year and month of both dates",
+                )
     if clearance and start_date and start_date < clearance and "start_date" in data:
-        f.warn("start_date", f"`start_date` ({start_date}) is before `clearance_date` ({clearance})",
-               "most coaches start once the birth provider has cleared her")
+        f.warn(
+            "start_date",
+            f"`start_date` ({start_date}) is before `clearance_date` ({clearance})",
+            "most coaches start once the birth provider has cleared her",
+        )
     if goal is not None and goal.date is not None and start_date and goal.date <= start_date:
         f.error("goal", f"the goal date ({goal.date}) is not after the start date ({start_date})")
-    if goal is not None and goal.date is not None and start_date and protocol and \
-            (goal.date - start_date).days > protocol.max_plan_weeks * 7:
-        f.error("goal", f"the goal date ({goal.date}) is more than {protocol.max_plan_weeks} "
-                "weeks after the start", "set a nearer goal, or raise max_plan_weeks in protocol.yaml")
+    if (
+        goal is not None
+        and goal.date is not None
+        and start_date
+        and protocol
+        and (goal.date - start_date).days > protocol.max_plan_weeks * 7
+    ):
+        f.error(
+            "goal",
+            f"the goal date ({goal.date}) is more than {protocol.max_plan_weeks} "
+            "weeks after the start",
+            "set a nearer goal, or raise max_plan_weeks in protocol.yaml",
+        )
 
     if not _fresh(problems, start):
         return None
     assert delivery_date and clearance and start_date and level and delivery and runs and run_days
     assert strength_days is not None
     return Profile(
-        file=rel, name=name, slug=slug, delivery_date=delivery_date, delivery=delivery,
-        clearance_date=clearance, start_date=start_date, level=level,  # type: ignore[arg-type]
-        runs_per_week=runs, run_days=run_days, strength_days=strength_days,
-        breastfeeding=breastfeeding, injuries_healed_date=healed, goal=goal,
+        file=rel,
+        name=name,
+        slug=slug,
+        delivery_date=delivery_date,
+        delivery=delivery,
+        clearance_date=clearance,
+        start_date=start_date,
+        level=level,  # type: ignore[arg-type]
+        runs_per_week=runs,
+        run_days=run_days,
+        strength_days=strength_days,
+        breastfeeding=breastfeeding,
+        injuries_healed_date=healed,
+        goal=goal,
         check_ins=tuple(sorted(check_ins, key=lambda c: c.date)),
         coach_note_html=render(coach_note),
     )
@@ -799,8 +1039,11 @@ def _weekdays(f: Fields, key: str) -> tuple[int, ...] | None:
         if d in _DAY_NAMES:
             d = d[:3]
         if d not in WEEKDAYS:
-            f.error(key, f"`{key}` has {day!r}, which is not a weekday",
-                    did_you_mean(d, WEEKDAYS) or f"use {', '.join(WEEKDAYS)}")
+            f.error(
+                key,
+                f"`{key}` has {day!r}, which is not a weekday",
+                did_you_mean(d, WEEKDAYS) or f"use {', '.join(WEEKDAYS)}",
+            )
             return None
         if WEEKDAYS.index(d) in result:
             f.error(key, f"`{key}` names {d} twice")
@@ -825,8 +1068,13 @@ def load_workspace(root: Path) -> tuple[Workspace, Problems]:
     """
     problems = Problems()
     if not (root / "content").is_dir():
-        problems.add(str(root), None, None, "this folder is not a postrun workspace (no content/ folder)",
-                     "run postrun in your workspace, pass -C DIR, or create one with `postrun init DIR`")
+        problems.add(
+            str(root),
+            None,
+            None,
+            "this folder is not a postrun workspace (no content/ folder)",
+            "run postrun in your workspace, pass -C DIR, or create one with `postrun init DIR`",
+        )
         problems.raise_if_errors()
     render = MarkdownRenderer()
     site = load_site(root, problems)
@@ -834,13 +1082,28 @@ def load_workspace(root: Path) -> tuple[Workspace, Problems]:
     pages = load_pages(root, problems, render)
     protocol = load_protocol(root, problems, exercises)
     profiles = load_profiles(root, problems, protocol, render)
-    if not (root / "profiles").is_dir() or not profiles and not problems.errors:
-        problems.add("profiles/", None, None, "there are no client profiles yet",
-                     "add one with `postrun new SLUG`", "warning")
+    if not (root / "profiles").is_dir() or (not profiles and not problems.errors):
+        problems.add(
+            "profiles/",
+            None,
+            None,
+            "there are no client profiles yet",
+            "add one with `postrun new SLUG`",
+            "warning",
+        )
     problems.raise_if_errors()
     media_dir = root / "content" / "media"
-    media = tuple(sorted(p.relative_to(root / "content").as_posix()
-                         for p in media_dir.rglob("*") if p.is_file())) if media_dir.is_dir() else ()
+    media = (
+        tuple(
+            sorted(
+                p.relative_to(root / "content").as_posix()
+                for p in media_dir.rglob("*")
+                if p.is_file()
+            )
+        )
+        if media_dir.is_dir()
+        else ()
+    )
     assert site is not None and protocol is not None
     content = Content(site, protocol, exercises, pages, media)
     return Workspace(root, content, profiles), problems

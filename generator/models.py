@@ -19,6 +19,7 @@ CATEGORIES: tuple[str, ...] = ("core", "hip", "strength", "impact", "readiness")
 Level = Literal["beginner", "intermediate"]
 SessionKind = Literal["strength", "readiness", "run_walk", "rest"]
 Decision = Literal["first", "progress", "repeat", "held"]
+PhaseKind = Literal["foundation", "readiness", "run_walk", "goal"]
 
 
 # ---------------------------------------------------------------- content
@@ -131,7 +132,7 @@ class Symptom:
 class PhaseSpec:
     id: str
     title: str
-    kind: Literal["foundation", "readiness", "run_walk", "goal"]
+    kind: PhaseKind
     summary: str
     weeks: int = 0
     """Foundation phases: relative length when the foundation is split."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import groupby
 
 from .models import (
     CheckIn,
@@ -105,32 +106,22 @@ def duration(seconds: int) -> str:
 
 def describe(segments: tuple[Segment, ...]) -> str:
     """A run/walk session in words, e.g. ``5 min walk, then 6 × (1 min jog, 2 min walk), …``."""
-    warm = [s for s in segments if s.part == "warm_up"]
-    cool = [s for s in segments if s.part == "cool_down"]
     main = [s for s in segments if s.part == "main"]
-    parts: list[str] = []
-    if warm:
-        parts.append(f"{duration(warm[0].seconds)} walk")
-    pairs = [(main[i], main[i + 1] if i + 1 < len(main) else None) for i in range(0, len(main), 2)]
+    units: list[tuple[int, int]] = []
     i = 0
-    while i < len(pairs):
-        jog, walk = pairs[i]
-        same = i
-        while same + 1 < len(pairs) and pairs[same + 1][0].seconds == jog.seconds and (
-            (pairs[same + 1][1].seconds if pairs[same + 1][1] else 0)
-            == (walk.seconds if walk else 0)
-        ):
-            same += 1
-        count = same - i + 1
-        unit = f"{duration(jog.seconds)} jog" + (f", {duration(walk.seconds)} walk" if walk else "")
+    while i < len(main):
+        has_walk = i + 1 < len(main) and main[i + 1].activity == "walk"
+        units.append((main[i].seconds, main[i + 1].seconds if has_walk else 0))
+        i += 2 if has_walk else 1
+    parts = [f"{duration(s.seconds)} walk" for s in segments if s.part == "warm_up"]
+    for (jog, walk), group in groupby(units):
+        count = len(list(group))
+        unit = f"{duration(jog)} jog" + (f", {duration(walk)} walk" if walk else "")
         parts.append(f"{count} × ({unit})" if count > 1 else unit)
-        i = same + 1
-    if cool:
-        parts.append(f"{duration(cool[0].seconds)} walk")
-    if len(parts) <= 1:
-        return "".join(parts)
-    return f"{parts[0]}, then {', '.join(parts[1:-1])}, then {parts[-1]}" if len(parts) > 2 \
-        else f"{parts[0]}, then {parts[1]}"
+    parts += [f"{duration(s.seconds)} walk" for s in segments if s.part == "cool_down"]
+    if len(parts) <= 2:
+        return ", then ".join(parts)
+    return f"{parts[0]}, then {', '.join(parts[1:-1])}, then {parts[-1]}"
 
 
 @dataclass(slots=True)
@@ -150,7 +141,9 @@ class _Planner:
         self.holds = holds(profile.check_ins)
         self.notes: list[str] = []
         self.segments = [stage_segments(s, protocol) for s in protocol.stages]
-        self.stage_jog = [sum(x.seconds for x in segs if x.activity == "jog") for segs in self.segments]
+        self.stage_jog = [
+            sum(x.seconds for x in segs if x.activity == "jog") for segs in self.segments
+        ]
 
     # -- the calendar skeleton ---------------------------------------------------------------
 
@@ -270,8 +263,10 @@ class _Planner:
                 reason = "repeat: keep enjoying the full continuous jog"
             elif state.at_stage < proto.sessions_per_stage:
                 stage, decision = state.stage, "repeat"
-                reason = (f"repeat: session {state.at_stage + 1} of "
-                          f"{proto.sessions_per_stage} at stage {state.stage + 1}")
+                reason = (
+                    f"repeat: session {state.at_stage + 1} of "
+                    f"{proto.sessions_per_stage} at stage {state.stage + 1}"
+                )
             else:
                 jog_up = self.stage_jog[state.stage + 1] > self.stage_jog[state.stage]
                 # Rule 4: jogging time goes up in at most N sessions of one week.
@@ -319,7 +314,7 @@ class _Planner:
         if goal is None or goal.date is None:
             return
         if final_date is None or goal.date < final_date:
-            expected = (f"; at the earliest on {final_date:%-d %B %Y}" if final_date else "")
+            expected = f"; at the earliest on {final_date:%-d %B %Y}" if final_date else ""
             self.notes.append(
                 f"Your goal, {goal.label} on {goal.date:%-d %B %Y}, comes before this plan reaches "
                 f"its last stage{expected}. The plan will not rush you to meet it: talk to your "
@@ -345,16 +340,32 @@ class _Planner:
         ready_spec, run_spec = proto.phase("readiness")[0], proto.phase("run_walk")[0]
         if readiness is not None:
             ready_end = (first_run - DAY) if first_run else end
-            phases.append(Phase(ready_spec.id, ready_spec.title, ready_spec.kind,
-                                ready_spec.summary, readiness, ready_end))
+            phases.append(
+                Phase(
+                    ready_spec.id,
+                    ready_spec.title,
+                    ready_spec.kind,
+                    ready_spec.summary,
+                    readiness,
+                    ready_end,
+                )
+            )
         goal_specs = proto.phase("goal")
         if first_run is not None:
             run_end = end
             if final_date is not None and goal_specs and final_date <= end:
                 run_end = final_date - DAY
             if run_end >= first_run:
-                phases.append(Phase(run_spec.id, run_spec.title, run_spec.kind, run_spec.summary,
-                                    first_run, run_end))
+                phases.append(
+                    Phase(
+                        run_spec.id,
+                        run_spec.title,
+                        run_spec.kind,
+                        run_spec.summary,
+                        first_run,
+                        run_end,
+                    )
+                )
             if final_date is not None and goal_specs and final_date <= end:
                 g = goal_specs[0]
                 phases.append(Phase(g.id, g.title, g.kind, g.summary, final_date, end))
@@ -388,29 +399,53 @@ class _Planner:
             phase_id = phase.id if phase else ""
             todays: list[Session] = []
             if day == readiness:
-                todays.append(Session(
-                    date=day, kind="readiness", phase=phase_id,
-                    summary=f"Readiness check: {len(proto.readiness_tests)} tests, "
-                            "each without pain, leakage or heaviness.",
-                ))
+                todays.append(
+                    Session(
+                        date=day,
+                        kind="readiness",
+                        phase=phase_id,
+                        summary=f"Readiness check: {len(proto.readiness_tests)} tests, "
+                        "each without pain, leakage or heaviness.",
+                    )
+                )
             elif day.weekday() in p.strength_days and phase is not None:
                 # Rule 6: strength on her strength days, all through the plan, at her level.
                 if phase.id not in doses:
                     doses[phase.id] = self._doses(self._spec_for(phase))
-                todays.append(Session(
-                    date=day, kind="strength", phase=phase_id, exercises=doses[phase.id],
-                    summary=f"Strength: {len(doses[phase.id])} exercises",
-                ))
+                todays.append(
+                    Session(
+                        date=day,
+                        kind="strength",
+                        phase=phase_id,
+                        exercises=doses[phase.id],
+                        summary=f"Strength: {len(doses[phase.id])} exercises",
+                    )
+                )
             if day in run_on:
                 r = run_on[day]
-                todays.append(Session(
-                    date=r.date, kind=r.kind, phase=phase_id, stage=r.stage, segments=r.segments,
-                    jog_seconds=r.jog_seconds, main_seconds=r.main_seconds, decision=r.decision,
-                    reason=r.reason, summary=r.summary,
-                ))
+                todays.append(
+                    Session(
+                        date=r.date,
+                        kind=r.kind,
+                        phase=phase_id,
+                        stage=r.stage,
+                        segments=r.segments,
+                        jog_seconds=r.jog_seconds,
+                        main_seconds=r.main_seconds,
+                        decision=r.decision,
+                        reason=r.reason,
+                        summary=r.summary,
+                    )
+                )
             if not todays:
-                todays.append(Session(date=day, kind="rest", phase=phase_id,
-                                      summary=proto.rest_suggestion or "Rest day."))
+                todays.append(
+                    Session(
+                        date=day,
+                        kind="rest",
+                        phase=phase_id,
+                        summary=proto.rest_suggestion or "Rest day.",
+                    )
+                )
             sessions.extend(todays)
             day += DAY
         return sessions
@@ -466,7 +501,9 @@ def _split(start: date, end: date, specs: tuple[PhaseSpec, ...]) -> list[tuple[d
     return result
 
 
-def _weeks(start: date, end: date, sessions: list[Session], phases: list[Phase]) -> tuple[Week, ...]:
+def _weeks(
+    start: date, end: date, sessions: list[Session], phases: list[Phase]
+) -> tuple[Week, ...]:
     by_day: dict[date, list[Session]] = {}
     for s in sessions:
         by_day.setdefault(s.date, []).append(s)

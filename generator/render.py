@@ -99,19 +99,37 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        env.filters.update(day=_day, long_date=_long_date, short_date=_short_date,
-                           duration=duration)
+        env.filters.update(
+            day=_day, long_date=_long_date, short_date=_short_date, duration=duration
+        )
         env.globals.update(
-            site=self.content.site, kind_labels=KIND_LABELS, kind_icons=KIND_ICONS,
-            decision_labels=DECISION_LABELS, csp=CSP, version=__version__,
-            week_file=week_file, exercise_file=exercise_file,
+            site=self.content.site,
+            kind_labels=KIND_LABELS,
+            kind_icons=KIND_ICONS,
+            decision_labels=DECISION_LABELS,
+            csp=CSP,
+            version=__version__,
+            week_file=week_file,
+            exercise_file=exercise_file,
         )
         self.env = env
-        self.templates = {name: env.get_template(f"{name}.html") for name in (
-            "overview", "week", "exercise", "readiness", "calendar", "page", "root", "404")}
+        self.templates = {
+            name: env.get_template(f"{name}.html")
+            for name in (
+                "overview",
+                "week",
+                "exercise",
+                "readiness",
+                "calendar",
+                "page",
+                "root",
+                "404",
+            )
+        }
         self.assets = {path: self._asset(path) for path in ASSETS}
-        self.media = {f"{rel}": (workspace.root / "content" / rel).read_bytes()
-                      for rel in self.content.media}
+        self.media = {
+            f"{rel}": (workspace.root / "content" / rel).read_bytes() for rel in self.content.media
+        }
         self.pages = [p for p in self.content.pages if p.id not in RESERVED_PAGE_IDS]
 
     def _asset(self, rel: str) -> bytes:
@@ -126,7 +144,12 @@ class Renderer:
     # ------------------------------------------------------------------ the site root
 
     def root_files(self) -> dict[str, bytes]:
-        ctx = {"prefix": "", "nav": [], "page_title": self.content.site.practice, "client": None}
+        ctx: dict[str, Any] = {
+            "prefix": "",
+            "nav": [],
+            "page_title": self.content.site.practice,
+            "client": None,
+        }
         return {
             "index.html": self._html("root", ctx),
             "404.html": self._html("404", {**ctx, "page_title": "Page not found"}),
@@ -139,49 +162,92 @@ class Renderer:
     def client_files(self, plan: Plan) -> dict[str, bytes]:
         """Every file of one client's folder, relative to ``site/<slug>/``."""
         exercises = self.content.exercises
-        nav = [Link("index.html", "Overview"), Link("calendar.html", "Calendar"),
-               Link("readiness.html", "Readiness"),
-               *(Link(f"{p.id}.html", p.title) for p in self.pages)]
+        nav = [
+            Link("index.html", "Overview"),
+            Link("calendar.html", "Calendar"),
+            Link("readiness.html", "Readiness"),
+            *(Link(f"{p.id}.html", p.title) for p in self.pages),
+        ]
         base: dict[str, Any] = {
-            "plan": plan, "client": plan.profile, "prefix": "", "nav": nav,
-            "weeks": plan.weeks, "pages": self.pages, "exercises": exercises,
+            "plan": plan,
+            "client": plan.profile,
+            "prefix": "",
+            "nav": nav,
+            "weeks": plan.weeks,
+            "pages": self.pages,
+            "exercises": exercises,
             "plan_id": plan_id(plan),
         }
         files: dict[str, bytes] = {}
         key_dates = _key_dates(plan)
-        files["index.html"] = self._html("overview", {
-            **base, "page_title": "Your plan", "current": "index.html", "key_dates": key_dates,
-        })
+        files["index.html"] = self._html(
+            "overview",
+            {
+                **base,
+                "page_title": "Your plan",
+                "current": "index.html",
+                "key_dates": key_dates,
+            },
+        )
         for week in plan.weeks:
-            files[week_file(week.number)] = self._html("week", {
-                **base, "page_title": f"Week {week.number}", "current": "",
-                "week": week,
-                "prev_week": plan.weeks[week.number - 2] if week.number > 1 else None,
-                "next_week": plan.weeks[week.number] if week.number < len(plan.weeks) else None,
-            })
+            files[week_file(week.number)] = self._html(
+                "week",
+                {
+                    **base,
+                    "page_title": f"Week {week.number}",
+                    "current": "",
+                    "week": week,
+                    "prev_week": plan.weeks[week.number - 2] if week.number > 1 else None,
+                    "next_week": plan.weeks[week.number] if week.number < len(plan.weeks) else None,
+                },
+            )
         other_level = "intermediate" if plan.profile.level == "beginner" else "beginner"
         for ex_id in plan.exercise_ids:
             exercise = exercises[ex_id]
-            files[exercise_file(ex_id)] = self._html("exercise", {
-                **base, "page_title": exercise.title, "current": "", "exercise": exercise,
-                "mine": exercise.variant(plan.profile.level),
-                "other": _other_variant(exercise, other_level),
-            })
-        files["readiness.html"] = self._html("readiness", {
-            **base, "page_title": "Readiness checklist", "current": "readiness.html",
-            "symptoms": self.content.protocol.hold_symptoms,
-            "readiness_session": next((s for s in plan.sessions if s.kind == "readiness"), None),
-            "first_run": next((s for s in plan.sessions if s.kind == "run_walk"), None),
-        })
-        files["calendar.html"] = self._html("calendar", {
-            **base, "page_title": "Calendar", "current": "calendar.html",
-            "months": list(_months(plan)),
-            "listed": [s for s in plan.sessions if s.kind != "rest"],
-        })
+            files[exercise_file(ex_id)] = self._html(
+                "exercise",
+                {
+                    **base,
+                    "page_title": exercise.title,
+                    "current": "",
+                    "exercise": exercise,
+                    "mine": exercise.variant(plan.profile.level),
+                    "other": _other_variant(exercise, other_level),
+                },
+            )
+        files["readiness.html"] = self._html(
+            "readiness",
+            {
+                **base,
+                "page_title": "Readiness checklist",
+                "current": "readiness.html",
+                "symptoms": self.content.protocol.hold_symptoms,
+                "readiness_session": next(
+                    (s for s in plan.sessions if s.kind == "readiness"), None
+                ),
+                "first_run": next((s for s in plan.sessions if s.kind == "run_walk"), None),
+            },
+        )
+        files["calendar.html"] = self._html(
+            "calendar",
+            {
+                **base,
+                "page_title": "Calendar",
+                "current": "calendar.html",
+                "months": list(_months(plan)),
+                "listed": [s for s in plan.sessions if s.kind != "rest"],
+            },
+        )
         for page in self.pages:
-            files[f"{page.id}.html"] = self._html("page", {
-                **base, "page_title": page.title, "current": f"{page.id}.html", "page": page,
-            })
+            files[f"{page.id}.html"] = self._html(
+                "page",
+                {
+                    **base,
+                    "page_title": page.title,
+                    "current": f"{page.id}.html",
+                    "page": page,
+                },
+            )
         files["plan.json"] = plan_json_bytes(plan)
         files.update(self.assets)
         for ex_id in plan.exercise_ids:
@@ -220,16 +286,18 @@ def _key_dates(plan: Plan) -> list[KeyDate]:
                 return week_file(week.number)
         return "calendar.html"
 
-    result = [KeyDate("Plan starts", plan.start, week_of(plan.start)),
-              KeyDate("Earliest day to run", plan.earliest_run_date,
-                      week_of(plan.earliest_run_date))]
+    result = [
+        KeyDate("Plan starts", plan.start, week_of(plan.start)),
+        KeyDate("Earliest day to run", plan.earliest_run_date, week_of(plan.earliest_run_date)),
+    ]
     if plan.readiness_date:
         result.append(KeyDate("Readiness check", plan.readiness_date, week_of(plan.readiness_date)))
     if plan.first_run_date:
         result.append(KeyDate("First run/walk", plan.first_run_date, week_of(plan.first_run_date)))
     if plan.final_stage_date:
-        result.append(KeyDate("First 30-minute jog", plan.final_stage_date,
-                              week_of(plan.final_stage_date)))
+        result.append(
+            KeyDate("First 30-minute jog", plan.final_stage_date, week_of(plan.final_stage_date))
+        )
     goal = plan.profile.goal
     if goal and goal.date:
         result.append(KeyDate(f"Goal: {goal.label}", goal.date, week_of(goal.date)))
@@ -261,12 +329,15 @@ def _months(plan: Plan) -> Iterator[Month]:
     year, month = plan.start.year, plan.start.month
     while (year, month) <= (plan.end.year, plan.end.month):
         rows = []
-        for week in cal.monthdatescalendar(year, month):
-            rows.append(tuple(
-                CalendarCell(d, by_day.get(d, ()), href.get(d, ""))
-                if d.month == month else CalendarCell(None, (), "")
-                for d in week
-            ))
+        for dates in cal.monthdatescalendar(year, month):
+            rows.append(
+                tuple(
+                    CalendarCell(d, by_day.get(d, ()), href.get(d, ""))
+                    if d.month == month
+                    else CalendarCell(None, (), "")
+                    for d in dates
+                )
+            )
         first = date(year, month, 1)
         yield Month(f"{first:%B %Y}", f"m{first:%Y-%m}", tuple(rows))
         month += 1
@@ -281,20 +352,29 @@ def plan_json(plan: Plan) -> dict[str, Any]:
         item: dict[str, Any] = {"date": s.date.isoformat(), "kind": s.kind, "phase": s.phase}
         if s.kind == "strength":
             item["exercises"] = [
-                {"id": d.id, "sets": d.dosage.sets, "reps": d.dosage.reps,
-                 "seconds": d.dosage.seconds, "each_side": d.dosage.each_side}
+                {
+                    "id": d.id,
+                    "sets": d.dosage.sets,
+                    "reps": d.dosage.reps,
+                    "seconds": d.dosage.seconds,
+                    "each_side": d.dosage.each_side,
+                }
                 for d in s.exercises
             ]
         elif s.kind == "run_walk":
-            item.update({
-                "stage": s.stage,
-                "segments": [{"activity": g.activity, "seconds": g.seconds, "part": g.part}
-                             for g in s.segments],
-                "jog_seconds": s.jog_seconds,
-                "main_seconds": s.main_seconds,
-                "decision": s.decision,
-                "reason": s.reason,
-            })
+            item.update(
+                {
+                    "stage": s.stage,
+                    "segments": [
+                        {"activity": g.activity, "seconds": g.seconds, "part": g.part}
+                        for g in s.segments
+                    ],
+                    "jog_seconds": s.jog_seconds,
+                    "main_seconds": s.main_seconds,
+                    "decision": s.decision,
+                    "reason": s.reason,
+                }
+            )
         elif s.kind == "rest":
             item["suggestion"] = s.summary
         sessions.append(item)
@@ -308,10 +388,14 @@ def plan_json(plan: Plan) -> dict[str, Any]:
         "final_stage_date": _iso(plan.final_stage_date),
         "start": plan.start.isoformat(),
         "end": plan.end.isoformat(),
-        "phases": [{"id": p.id, "title": p.title, "start": p.start.isoformat(),
-                    "end": p.end.isoformat()} for p in plan.phases],
-        "holds": [{"start": h.start.isoformat(), "end": _iso(h.end), "symptoms": list(h.symptoms)}
-                  for h in plan.holds],
+        "phases": [
+            {"id": p.id, "title": p.title, "start": p.start.isoformat(), "end": p.end.isoformat()}
+            for p in plan.phases
+        ],
+        "holds": [
+            {"start": h.start.isoformat(), "end": _iso(h.end), "symptoms": list(h.symptoms)}
+            for h in plan.holds
+        ],
         "readiness": [{"id": t.id, "title": t.title, "target": t.target} for t in plan.readiness],
         "notes": list(plan.notes),
         "sessions": sessions,

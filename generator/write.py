@@ -20,11 +20,15 @@ def check_target(target: Path, root: Path) -> None:
     t, r = target.resolve(), root.resolve()
     inputs = [r / name for name in ("content", "profiles", "templates", ".git")]
     if t == r or t in r.parents or any(t == i or i in t.parents for i in inputs):
-        raise PostrunError(Problem(
-            str(target), None, "--out",
-            "the output folder would contain or overwrite the workspace's own files",
-            "build into site/ (the default) or another empty folder",
-        ))
+        raise PostrunError(
+            Problem(
+                str(target),
+                None,
+                "--out",
+                "the output folder would contain or overwrite the workspace's own files",
+                "build into site/ (the default) or another empty folder",
+            )
+        )
 
 
 def safe_relpath(rel: str) -> PurePosixPath:

@@ -1,0 +1,264 @@
+"""`postrun build`: what lands in site/, and how it lands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator import render
+from generator.cli import cli
+
+from .conftest import Workspace
+from .sitecheck import broken_links, external, html_files, parse, tree_digest
+
+SLUGS = ("lena-okafor", "priya-shah", "sam-rivera")
+
+
+def build(runner: CliRunner, root: Path, *args: str) -> str:
+    result = runner.invoke(cli, ["-C", str(root), "build", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_build_writes_one_folder_per_client_and_a_root_that_names_no_client(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    root = workspace()
+    out = build(runner, root)
+    site = root / "site"
+    assert "Built 3 clients" in out
+    assert sorted(p.name for p in site.iterdir() if p.is_dir()) == list(SLUGS)
+    for slug in SLUGS:
+        folder = site / slug
+        for name in ("index.html", "readiness.html", "calendar.html", "safety.html",
+                     "tips.html", "about.html", "references.html", "plan.json",
+                     "assets/style.css", "assets/app.js", "week-01.html"):
+            assert (folder / name).is_file(), f"{slug}/{name}"
+    root_index = (site / "index.html").read_text("utf-8")
+    assert "Riverside Postnatal Running" in root_index
+    for name in ("Sam", "Priya", "Lena", "sam-rivera", "priya-shah", "lena-okafor"):
+        assert name not in root_index
+    assert (site / "robots.txt").read_text() == "User-agent: *\nDisallow: /\n"
+    assert (site / "404.html").is_file()
+    assert not [p for p in root.iterdir() if p.name.startswith(".site-")], "temp folders left"
+
+
+def test_one_page_per_week_and_per_exercise_she_uses(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    root = workspace()
+    build(runner, root)
+    plan = json.loads((root / "site/sam-rivera/plan.json").read_text("utf-8"))
+    folder = root / "site/sam-rivera"
+    weeks = sorted(folder.glob("week-*.html"))
+    assert weeks and weeks[0].name == "week-01.html"
+    used = {e["id"] for s in plan["sessions"] if s["kind"] == "strength" for e in s["exercises"]}
+    used |= {t["id"] for t in plan["readiness"]}
+    pages = {p.name.removeprefix("exercise-").removesuffix(".html")
+             for p in folder.glob("exercise-*.html")}
+    assert pages == used
+
+
+def test_week_page_shows_intervals_in_words_and_why(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    root = workspace()
+    build(runner, root)
+    text = "\n".join(p.read_text("utf-8") for p in (root / "site/lena-okafor").glob("week-*.html"))
+    assert "5 min walk, then 6 × (1 min jog, 2 min walk), 1 min jog, 1 min walk, then 5 min walk" \
+        in text
+    assert "held: leakage reported 2026-09-25" in text
+    assert "progress to stage 2" in text
+
+
+def test_plan_json_has_the_documented_shape(runner: CliRunner, workspace: Workspace) -> None:
+    root = workspace()
+    build(runner, root)
+    data = json.loads((root / "site/sam-rivera/plan.json").read_text("utf-8"))
+    assert data["schema"] == 1
+    assert data["client"] == {"name": "Sam Rivera", "slug": "sam-rivera"}
+    assert data["earliest_run_date"] == "2026-11-24"
+    assert [t["id"] for t in data["readiness"]][0] == "test-walk"
+    assert {"id", "title", "target"} <= set(data["readiness"][0])
+    kinds = {s["kind"] for s in data["sessions"]}
+    assert {"strength", "readiness", "run_walk", "rest"} == kinds
+    run = next(s for s in data["sessions"] if s["kind"] == "run_walk")
+    assert run["stage"] == 1 and run["jog_seconds"] == 420 and run["main_seconds"] == 1200
+    assert run["segments"][0] == {"activity": "walk", "seconds": 300, "part": "warm_up"}
+    assert run["segments"][1] == {"activity": "jog", "seconds": 60, "part": "main"}
+    assert run["segments"][2] == {"activity": "walk", "seconds": 120, "part": "main"}
+    strength = next(s for s in data["sessions"] if s["kind"] == "strength")
+    assert {"id", "sets", "reps", "each_side"} <= set(strength["exercises"][0])
+    readiness = [s for s in data["sessions"] if s["kind"] == "readiness"]
+    assert len(readiness) == 1 and readiness[0]["date"] < run["date"]
+
+
+def test_no_absolute_or_external_urls_and_every_link_resolves(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    root = workspace()
+    build(runner, root)
+    site = root / "site"
+    found = [(p.relative_to(site).as_posix(), url) for p in html_files(site)
+             for _, _, url in parse(p).urls if external(url)]
+    assert found == []
+    assert broken_links(site) == []
+    for page in html_files(site / "sam-rivera"):
+        for _, _, url in parse(page).urls:
+            assert not url.endswith("/"), f"{page.name}: {url} needs an explicit index.html"
+
+
+def test_every_page_is_noindex_with_csp_and_no_referrer(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    root = workspace()
+    build(runner, root)
+    for page in html_files(root / "site"):
+        meta = parse(page).meta
+        assert {"name": "robots", "content": "noindex, nofollow"} in meta, page
+        assert {"name": "referrer", "content": "no-referrer"} in meta, page
+        assert {"http-equiv": "Content-Security-Policy", "content": render.CSP} in meta, page
+
+
+def test_two_builds_are_byte_identical(runner: CliRunner, workspace: Workspace) -> None:
+    root = workspace()
+    build(runner, root, "--out", str(root.parent / "one"))
+    build(runner, root, "--out", str(root.parent / "two"))
+    assert tree_digest(root.parent / "one") == tree_digest(root.parent / "two")
+
+
+def test_a_failed_build_leaves_the_previous_site_byte_identical(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    root = workspace()
+    build(runner, root)
+    before = tree_digest(root / "site")
+    (root / "profiles/sam-rivera.yaml").write_text("name: Sam\nrun_days: [mon, tue]\n", "utf-8")
+    result = runner.invoke(cli, ["-C", str(root), "build"])
+    assert result.exit_code == 1
+    assert "profiles/sam-rivera.yaml" in result.output
+    assert tree_digest(root / "site") == before
+    assert sorted(p.name for p in root.iterdir()) == ["content", "profiles", "site", "templates"]
+
+
+def test_a_crash_while_writing_leaves_the_previous_site(
+    runner: CliRunner, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = workspace()
+    build(runner, root)
+    before = tree_digest(root / "site")
+    calls = []
+    original = render.Renderer.client_files
+
+    def failing(self: render.Renderer, plan: object) -> dict[str, bytes]:
+        calls.append(plan)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return original(self, plan)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render.Renderer, "client_files", failing)
+    result = runner.invoke(cli, ["-C", str(root), "build"])
+    assert result.exit_code == 2 and "--debug" in result.output
+    assert tree_digest(root / "site") == before
+    assert sorted(p.name for p in root.iterdir()) == ["content", "profiles", "site", "templates"]
+
+
+def test_only_rebuilds_one_client(runner: CliRunner, workspace: Workspace) -> None:
+    root = workspace()
+    build(runner, root)
+    before = tree_digest(root / "site")
+    profile = root / "profiles/sam-rivera.yaml"
+    profile.write_text(profile.read_text("utf-8").replace("Welcome, Sam!", "Hi again, Sam!"))
+    lena = root / "profiles/lena-okafor.yaml"
+    lena.write_text(lena.read_text("utf-8").replace("thank you", "many thanks"))
+    out = build(runner, root, "--only", "sam-rivera")
+    assert "Built 1 client" in out
+    after = tree_digest(root / "site")
+    changed = {k for k in after if after[k] != before.get(k)}
+    assert changed == {"sam-rivera/index.html"}
+    assert "Hi again, Sam!" in (root / "site/sam-rivera/index.html").read_text("utf-8")
+
+
+def test_only_with_an_unknown_slug_suggests_the_nearest(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    root = workspace()
+    build(runner, root)
+    result = runner.invoke(cli, ["-C", str(root), "build", "--only", "sam-rivra"])
+    assert result.exit_code == 1
+    assert "did you mean `sam-rivera`?" in result.output
+
+
+def test_out_writes_elsewhere_and_refuses_the_workspace_itself(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    root = workspace()
+    elsewhere = root.parent / "public"
+    build(runner, root, "--out", str(elsewhere))
+    assert (elsewhere / "sam-rivera/index.html").is_file()
+    assert not (root / "site").exists()
+    for bad in (root, root / "content", root / "profiles" / "x"):
+        result = runner.invoke(cli, ["-C", str(root), "build", "--out", str(bad)])
+        assert result.exit_code == 1, bad
+        assert "would contain or overwrite" in result.output
+    assert (root / "content/protocol.yaml").is_file()
+
+
+def test_workspace_templates_override_the_shipped_ones(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    root = workspace()
+    page = root / "templates/page.html"
+    page.write_text(page.read_text("utf-8").replace("{% block main %}",
+                                                    "{% block main %}<p>OVERRIDDEN</p>", 1))
+    build(runner, root)
+    assert "OVERRIDDEN" in (root / "site/sam-rivera/tips.html").read_text("utf-8")
+    assert "OVERRIDDEN" not in (root / "site/sam-rivera/index.html").read_text("utf-8")
+
+
+def test_a_workspace_without_templates_uses_the_shipped_ones(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    import shutil
+
+    root = workspace()
+    shutil.rmtree(root / "templates")
+    build(runner, root)
+    assert (root / "site/sam-rivera/assets/style.css").is_file()
+
+
+def test_markup_in_profile_and_coach_note_comes_out_inert(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    root = workspace({"profiles/eve.yaml": (
+        'name: "Eve <script>alert(1)</script>"\n'
+        "delivery_date: 2026-09-01\nclearance_date: 2026-10-13\n"
+        "coach_note: |\n  Hi <img src=x onerror=alert(1)> [tap](javascript:alert(1))\n"
+        "  <script>alert(2)</script> **bold**\n"
+    )})
+    build(runner, root)
+    for page in (root / "site/eve").glob("*.html"):
+        text = page.read_text("utf-8")
+        assert "<script>alert" not in text
+        assert "onerror" not in text
+        assert "javascript:" not in text
+    index = (root / "site/eve/index.html").read_text("utf-8")
+    assert "&lt;script&gt;" in index and "<strong>bold</strong>" in index
+
+
+def test_exercise_image_and_video_are_shown(runner: CliRunner, workspace: Workspace) -> None:
+    root = workspace({"content/media/hips.svg": (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>\n')})
+    ex = root / "content/exercises/hip-circles.md"
+    ex.write_text(ex.read_text("utf-8").replace(
+        "\n---\n",
+        "\nimage: media/hips.svg\nimage_alt: A woman circling one leg\n"
+        "video: https://video.example/hip-circles\n---\n", 1), "utf-8")
+    build(runner, root)
+    page = (root / "site/sam-rivera/exercise-hip-circles.html").read_text("utf-8")
+    assert 'src="media/hips.svg"' in page and "A woman circling one leg" in page
+    assert 'href="https://video.example/hip-circles"' in page
+    assert (root / "site/sam-rivera/media/hips.svg").is_file()
