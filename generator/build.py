@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import PostrunError, Problem, did_you_mean
@@ -13,6 +15,25 @@ from .models import Plan
 from .plan import plan
 from .render import Renderer
 from .write import StagedDir, check_target
+
+
+def source_date() -> datetime | None:
+    """SOURCE_DATE_EPOCH as a UTC datetime, for reproducible timestamps (None when unset)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(int(value), tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        raise PostrunError(
+            Problem(
+                "SOURCE_DATE_EPOCH",
+                None,
+                None,
+                f"SOURCE_DATE_EPOCH must be whole seconds (got {value!r})",
+                "unset it, or set it to e.g. 1767225600",
+            )
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +86,7 @@ def build(
             )
     # Gather first: every plan is made before a byte is written.
     plans: list[Plan] = [plan(p, workspace.content.protocol, workspace.content) for p in profiles]
-    renderer = Renderer(workspace)
+    renderer = Renderer(workspace, source_date())
     files = pages = 0
     if only is not None:
         staged = StagedDir(target / only)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import markdown
 import nh3
@@ -936,6 +937,25 @@ def load_profile(
         free = [d for d in _STRENGTH_PREFERENCE if d not in run_days]
         strength_days = tuple(sorted(free[:hi]))
 
+    session_time = _clock(f, "session_time")
+    timezone = f.text("timezone") or None
+    if timezone is not None:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            f.error(
+                "timezone",
+                f"unknown time zone {timezone!r}",
+                "use a name like Europe/London or America/New_York",
+            )
+            timezone = None
+    if session_time is not None and timezone is None and "timezone" not in data:
+        f.error(
+            "session_time",
+            "`session_time` needs a `timezone`",
+            "add e.g. `timezone: Europe/London`",
+        )
+    reminder = f.integer("reminder_minutes", 0, 10080, default=-1)
     goal = None
     gf = f.mapping("goal")
     if gf is not None:
@@ -1025,7 +1045,24 @@ def load_profile(
         goal=goal,
         check_ins=tuple(sorted(check_ins, key=lambda c: c.date)),
         coach_note_html=render(coach_note),
+        session_time=session_time,
+        timezone=timezone,
+        reminder_minutes=None if reminder in (None, -1) else reminder,
     )
+
+
+def _clock(f: Fields, key: str) -> time | None:
+    value = f.raw(key, False)
+    if value is _MISSING:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        # YAML 1.1 reads an unquoted 07:30 as the base-60 number 450.
+        return time(value // 60, value % 60)
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", str(value).strip())
+    if match and int(match[1]) < 24 and int(match[2]) < 60:
+        return time(int(match[1]), int(match[2]))
+    f.error(key, f"`{key}` must be a time like 07:30 (got {_show(value)})", "write HH:MM, 24-hour")
+    return None
 
 
 def _weekdays(f: Fields, key: str) -> tuple[int, ...] | None:

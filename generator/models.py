@@ -7,7 +7,7 @@ trusts these types. The :class:`Plan` is made only by :func:`generator.plan.plan
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Literal
 
@@ -215,6 +215,12 @@ class Profile:
     check_ins: tuple[CheckIn, ...] = ()
     """Sorted by date."""
     coach_note_html: str = ""
+    session_time: time | None = None
+    """Local time her sessions start, for a timed calendar (else all-day events)."""
+    timezone: str | None = None
+    """IANA time zone of ``session_time``, e.g. ``Europe/London``."""
+    reminder_minutes: int | None = None
+    """Calendar reminder this many minutes before each session's start."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,13 +11,14 @@ import json
 from calendar import Calendar
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from . import __version__
+from .ical import calendar_ics
 from .models import Content, Exercise, Plan, Session, Workspace
 from .plan import duration
 
@@ -82,8 +83,10 @@ DECISION_LABELS = {
 class Renderer:
     """Everything shared by all clients of one build: templates, assets, content pages."""
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, stamp: datetime | None = None) -> None:
+        """``stamp`` is the build's timestamp for calendar DTSTAMPs (from SOURCE_DATE_EPOCH)."""
         self.workspace = workspace
+        self.stamp = stamp
         self.content: Content = workspace.content
         loaders = []
         own = workspace.root / "templates"
@@ -236,6 +239,7 @@ class Renderer:
                 "current": "calendar.html",
                 "months": list(_months(plan)),
                 "listed": [s for s in plan.sessions if s.kind != "rest"],
+                "webcal_url": webcal_url(self.content.site.base_url, plan.profile.slug),
             },
         )
         for page in self.pages:
@@ -248,6 +252,8 @@ class Renderer:
                     "page": page,
                 },
             )
+        week_of = {d.date: week_file(w.number) for w in plan.weeks for d in w.days}
+        files["calendar.ics"] = calendar_ics(plan, self.content.site, self.stamp, week_of)
         files["plan.json"] = plan_json_bytes(plan)
         files.update(self.assets)
         for ex_id in plan.exercise_ids:
@@ -265,6 +271,13 @@ def _other_variant(exercise: Exercise, level: str) -> Any:
         if variant.level == level:
             return variant
     return None
+
+
+def webcal_url(base_url: str | None, slug: str) -> str | None:
+    """The subscription address of her calendar, when the practice publishes a base_url."""
+    if not base_url:
+        return None
+    return "webcal://" + base_url.split("://", 1)[1] + f"{slug}/calendar.ics"
 
 
 def plan_id(plan: Plan) -> str:

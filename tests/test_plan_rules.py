@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
@@ -171,11 +172,11 @@ def check_rule2_readiness_then_gentle_first_run(p: Plan, proto: Protocol) -> Non
     assert readiness[0].date < first.date
     assert p.readiness_date == readiness[0].date
     assert p.first_run_date == first.date
+    warm_up = [Segment("walk", proto.warm_up_seconds, "warm_up")] if proto.warm_up_seconds else []
+    cool_down = [Segment("walk", proto.cool_down_seconds, "cool_down")] if proto.cool_down_seconds \
+        else []
     expected = (
-        Segment("walk", proto.warm_up_seconds, "warm_up"),
-        *jog_walk_main(FIRST_RUN_JOG, FIRST_RUN_WALK, FIRST_RUN_MAIN),
-        Segment("walk", proto.cool_down_seconds, "cool_down"),
-    )
+        *warm_up, *jog_walk_main(FIRST_RUN_JOG, FIRST_RUN_WALK, FIRST_RUN_MAIN), *cool_down)
     assert first.segments == expected
     assert (first.stage, first.jog_seconds, first.main_seconds) == (
         1, FIRST_RUN_JOG_TOTAL, FIRST_RUN_MAIN)
@@ -250,8 +251,8 @@ def check_calendar_and_session_shape(p: Plan) -> None:
         assert sum(seg.seconds for seg in r.segments if seg.activity == "jog") == r.jog_seconds
 
 
-def check_all_rules(profile: Profile) -> Plan:
-    proto, content = PROTOCOL, CONTENT
+def check_all_rules(profile: Profile, proto: Protocol = PROTOCOL) -> Plan:
+    content = CONTENT
     p = plan(profile, proto, content)
     check_rule1_no_run_before_earliest_date(p, profile, proto)
     check_rule2_readiness_then_gentle_first_run(p, proto)
@@ -285,3 +286,26 @@ def test_symptom_free_plan_without_goal_reaches_continuous_jogging(profile: Prof
     assert p.final_stage_date == final.date
     assert final.jog_seconds == last.main_seconds
     assert main_segments(final) == [Segment("jog", last.main_seconds, "main")]
+
+
+protocol_variants = st.builds(
+    lambda **numbers: replace(PROTOCOL, **numbers),
+    earliest_run_weeks=st.integers(0, 20),
+    max_jog_increases_per_week=st.integers(1, 3),
+    foundation_min_weeks=st.integers(0, 6),
+    sessions_per_stage=st.integers(1, 4),
+    warm_up_seconds=st.sampled_from([0, 120, 300]),
+    cool_down_seconds=st.sampled_from([0, 300]),
+    consolidate_weeks=st.integers(0, 4),
+    hold_review_weeks=st.integers(1, 4),
+    max_plan_weeks=st.integers(8, 100),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profiles(), protocol_variants)
+def test_rules_follow_the_protocol_numbers_when_they_change(
+    profile: Profile, protocol: Protocol
+) -> None:
+    """With one session per stage, Rule 4's cap on jog increases really binds."""
+    check_all_rules(profile, protocol)
