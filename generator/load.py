@@ -94,7 +94,7 @@ def _as_mapping(text: str, rel: str, problems: Problems, offset: int) -> YMap | 
             rel,
             offset + 1 if offset else None,
             None,
-            "the file is empty",
+            "the front matter is empty" if offset else "the file is empty",
             "fill in the fields; see the README for an example",
         )
         return None
@@ -189,7 +189,13 @@ class Fields:
 
     def raw(self, key: str, required: bool, hint: str | None = None) -> Any:
         self.used.add(key)
-        if key not in self.data or self.data[key] is None:
+        if key in self.data and self.data[key] is None:
+            if required:
+                self.error(
+                    key, f"`{self.name(key)}` is empty", hint or f"write a value after `{key}:`"
+                )
+            return _MISSING
+        if key not in self.data:
             if required:
                 self.error(
                     None,
@@ -582,8 +588,12 @@ def load_pages(root: Path, problems: Problems, render: MarkdownRenderer) -> tupl
 
 
 def load_protocol(
-    root: Path, problems: Problems, exercises: dict[str, Exercise]
+    root: Path,
+    problems: Problems,
+    exercises: dict[str, Exercise],
+    broken: frozenset[str] = frozenset(),
 ) -> Protocol | None:
+    """``broken``: exercise files that exist but failed to load (already reported)."""
     rel = "content/protocol.yaml"
     data = read_mapping(root / rel, rel, problems)
     if data is None:
@@ -636,7 +646,7 @@ def load_protocol(
         title = tf.text("title")
         tf.finish()
         ex = exercises.get(ex_id)
-        if ex_id and ex is None:
+        if ex_id and ex is None and ex_id not in broken:
             tf.error(
                 "exercise",
                 f"unknown exercise `{ex_id}`",
@@ -687,7 +697,7 @@ def load_protocol(
             "end the list with a stage that has `walk: 0`",
         )
 
-    phases = _phases(f, exercises)
+    phases = _phases(f, exercises, broken)
     f.finish()
     if not _fresh(problems, start):
         return None
@@ -738,7 +748,9 @@ def stage_jog_seconds(stage: Stage) -> int:
 _PHASE_ORDER = {"foundation": 0, "readiness": 1, "run_walk": 2, "goal": 3}
 
 
-def _phases(f: Fields, exercises: dict[str, Exercise]) -> tuple[PhaseSpec, ...]:
+def _phases(
+    f: Fields, exercises: dict[str, Exercise], broken: frozenset[str]
+) -> tuple[PhaseSpec, ...]:
     phases: list[PhaseSpec] = []
     for name, line, value in f.items("phases", required=True):
         pf = f.item_fields(name, line, value)
@@ -758,7 +770,7 @@ def _phases(f: Fields, exercises: dict[str, Exercise]) -> tuple[PhaseSpec, ...]:
                 if level == "beginner" and not ids:
                     ef.error(None, f"`{ef.prefix}beginner` must list at least one exercise")
                 for ex_id in ids:
-                    if ex_id not in exercises:
+                    if ex_id not in exercises and ex_id not in broken:
                         ef.error(
                             level,
                             f"unknown exercise `{ex_id}` in {ef.prefix}{level}",
@@ -910,7 +922,7 @@ def load_profile(
         if len(run_days) > 1 and min(gaps) < gap_days:
             f.error(
                 "run_days",
-                f"`run_days` {[WEEKDAYS[d] for d in run_days]} puts two runs "
+                f"`run_days` [{', '.join(WEEKDAYS[d] for d in run_days)}] puts two runs "
                 f"less than {gap_days * 24} hours apart",
                 f"leave at least {gap_days - 1} rest day(s) between run days (Sunday to "
                 "Monday counts too), e.g. [tue, thu, sat]",
@@ -977,8 +989,8 @@ def load_profile(
             cf.error(
                 "symptoms",
                 f"unknown symptom `{s}` in {iname}.symptoms",
-                (did_you_mean(s, symptom_ids) or "")
-                + f" allowed: {', '.join(symptom_ids)}, or [] for none",
+                (f"{did_you_mean(s, symptom_ids)} " if did_you_mean(s, symptom_ids) else "")
+                + f"allowed: {', '.join(symptom_ids)}, or [] for none",
             )
         note = cf.text("note")
         cf.finish()
@@ -1117,7 +1129,8 @@ def load_workspace(root: Path) -> tuple[Workspace, Problems]:
     site = load_site(root, problems)
     exercises = load_exercises(root, problems, render)
     pages = load_pages(root, problems, render)
-    protocol = load_protocol(root, problems, exercises)
+    broken = frozenset(p.stem for p in (root / "content/exercises").glob("*.md")) - set(exercises)
+    protocol = load_protocol(root, problems, exercises, broken)
     profiles = load_profiles(root, problems, protocol, render)
     if not (root / "profiles").is_dir() or (not profiles and not problems.errors):
         problems.add(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+import yaml.reader
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -133,8 +134,24 @@ def parse(text: str, file: str, problems: Problems, line_offset: int = 0) -> Any
             "check indentation, a missing colon or an unclosed quote on or just above this line",
         )
         return None
+    except yaml.reader.ReaderError as exc:
+        # A control character or similar: PyYAML gives a character position, not a line.
+        line = text[: exc.position].count("\n") + 1 + line_offset
+        problems.add(
+            file,
+            line,
+            None,
+            f"the file contains a character that is not allowed (#x{ord(exc.character):04x})"
+            if isinstance(exc.character, str)
+            else f"the file contains a byte that is not allowed (#x{exc.character:02x})",
+            "delete the invisible character on this line (retype the line if unsure)",
+        )
+        return None
     except yaml.YAMLError as exc:
         problems.add(file, None, None, f"YAML syntax error: {exc}", "check the file's structure")
+        return None
+    except RecursionError:
+        problems.add(file, None, None, "the YAML is nested too deeply", "flatten the structure")
         return None
     if node is None:
         return None

@@ -6,7 +6,6 @@ together with a count line, and bugs inside postrun itself exit 2 and point at `
 
 Each test starts from the example workspace and breaks exactly one thing, by replacing a piece
 of an example file, so the expected line is computed from the edited text rather than guessed.
-Tests marked ``xfail(strict=True)`` document loader bugs: they pass once the bug is fixed.
 """
 
 from __future__ import annotations
@@ -448,8 +447,6 @@ def test_exercise_with_reps_and_seconds_is_refused(
             "give either `reps` or `seconds`, not both")
 
 
-@pytest.mark.xfail(strict=True, reason="load.py: an exercise that fails to load is dropped, so "
-                   "protocol.yaml reports it unknown, hinting to add the file that exists")
 def test_broken_exercise_is_not_also_reported_unknown_in_protocol(
     runner: CliRunner, workspace: Workspace
 ) -> None:
@@ -459,8 +456,6 @@ def test_broken_exercise_is_not_also_reported_unknown_in_protocol(
     assert count_problems(result) == 1, result.output
 
 
-@pytest.mark.xfail(strict=True, reason="load.py _as_mapping: empty front matter says 'the file "
-                   "is empty' although the .md file is not")
 def test_empty_front_matter_says_front_matter(runner: CliRunner, workspace: Workspace) -> None:
     result = check(runner, workspace({HIP: "---\n---\nSome text.\n"}))
     problem(result, HIP, 2, "front matter")
@@ -528,8 +523,6 @@ def test_warning_fails_check_strict(runner: CliRunner, workspace: Workspace) -> 
     assert "All good" not in result.output
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py check --strict prints each warning twice: once "
-                   "by _show_warnings, again as an error from the PostrunError")
 def test_check_strict_prints_each_warning_once(runner: CliRunner, workspace: Workspace) -> None:
     files = edit(SAM, "start_date: 2026-10-20", "start_date: 2026-10-01")
     result = check(runner, workspace(files), "--strict", "--today", "2026-09-01")
@@ -540,8 +533,6 @@ def test_check_strict_prints_each_warning_once(runner: CliRunner, workspace: Wor
 # ------------------------------------------------------------------ faults handled badly
 
 
-@pytest.mark.xfail(strict=True, reason="yamltree.parse: RecursionError from yaml.compose is not "
-                   "caught (only the conversion is guarded), so deep nesting is reported as a bug")
 def test_deeply_nested_yaml_is_bad_input_not_a_bug(
     runner: CliRunner, workspace: Workspace
 ) -> None:
@@ -549,9 +540,6 @@ def test_deeply_nested_yaml_is_bad_input_not_a_bug(
     problem(result, SAM, None, "nested too deeply")
 
 
-@pytest.mark.xfail(strict=True, reason="yamltree.parse: yaml.ReaderError (control character) "
-                   "is not a MarkedYAMLError, so no line is given and '<unicode string>, "
-                   "position N' leaks into the message")
 def test_control_character_names_its_line(runner: CliRunner, workspace: Workspace) -> None:
     files = edit(SAM, "level: beginner", "level: begi\x07nner")
     result = check(runner, workspace(files))
@@ -559,8 +547,6 @@ def test_control_character_names_its_line(runner: CliRunner, workspace: Workspac
     assert "<unicode string>" not in result.output
 
 
-@pytest.mark.xfail(strict=True, reason="load.py Fields.raw: a present key with an empty value "
-                   "is reported 'required but missing' at the mapping's first line, not its own")
 def test_empty_value_points_at_its_own_line(runner: CliRunner, workspace: Workspace) -> None:
     files = edit(SAM, "delivery_date: 2026-09-01", "delivery_date:")
     result = check(runner, workspace(files))
