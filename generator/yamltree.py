@@ -137,13 +137,12 @@ def parse(text: str, file: str, problems: Problems, line_offset: int = 0) -> Any
     except yaml.reader.ReaderError as exc:
         # A control character or similar: PyYAML gives a character position, not a line.
         line = text[: exc.position].count("\n") + 1 + line_offset
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
         problems.add(
             file,
             line,
             None,
-            f"the file contains a character that is not allowed (#x{ord(exc.character):04x})"
-            if isinstance(exc.character, str)
-            else f"the file contains a byte that is not allowed (#x{exc.character:02x})",
+            f"the file contains a character that is not allowed (#x{code:04x})",
             "delete the invisible character on this line (retype the line if unsure)",
         )
         return None

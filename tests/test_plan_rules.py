@@ -246,6 +246,7 @@ def check_calendar_and_session_shape(p: Plan) -> None:
     for s in p.sessions:
         assert all(seg.part in ("warm_up", "main", "cool_down") for seg in s.segments)
     for r in runs_of(p):
+        assert r.date.weekday() in p.profile.run_days, f"run on {r.date} is not on a run day"
         main = main_segments(r)
         assert sum(seg.seconds for seg in main) == r.main_seconds
         assert sum(seg.seconds for seg in r.segments if seg.activity == "jog") == r.jog_seconds
