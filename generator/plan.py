@@ -140,6 +140,7 @@ class _Planner:
         self.p, self.proto, self.exercises = profile, protocol, exercises
         self.holds = holds(profile.check_ins)
         self.notes: list[str] = []
+        self.paused: Hold | None = None
         self.segments = [stage_segments(s, protocol) for s in protocol.stages]
         self.stage_jog = [
             sum(x.seconds for x in segs if x.activity == "jog") for segs in self.segments
@@ -182,7 +183,14 @@ class _Planner:
         end = min(_sunday(end), cap)
         runs = [r for r in runs if r.date <= end]
         first_run = runs[0].date if runs else None
-        self._goal_notes(final_date)
+        if self.paused is not None:
+            self.notes.append(
+                f"Progression is on hold since your check-in on {self.paused.start:%-d %B %Y} "
+                f"({', '.join(self.paused.symptoms)}). The plan stops on {end:%-d %B %Y}; your "
+                "coach will extend it once a check-in without symptoms is logged."
+            )
+        else:
+            self._goal_notes(final_date)
 
         phases = self._phases(start, readiness, first_run, final_date, end)
         sessions = self._sessions(start, end, readiness, runs, phases)
@@ -204,13 +212,9 @@ class _Planner:
         )
 
     def _paused_end(self, hold: Hold) -> date:
+        """An open hold pauses the plan a few weeks after it began (never within 4 weeks)."""
+        self.paused = hold
         when = hold.start + timedelta(weeks=self.proto.hold_review_weeks)
-        symptoms = ", ".join(hold.symptoms)
-        self.notes.append(
-            f"Progression is on hold since your check-in on {hold.start:%-d %B %Y} "
-            f"({symptoms}). The plan stops on {_sunday(when):%-d %B %Y}; your coach will extend "
-            "it once a check-in without symptoms is logged."
-        )
         return max(when, self.p.start_date + timedelta(days=27))
 
     # -- run/walk sessions -------------------------------------------------------------------
@@ -272,7 +276,9 @@ class _Planner:
                 # Rule 4: jogging time goes up in at most N sessions of one week.
                 if jog_up and increases.get(monday, 0) >= proto.max_jog_increases_per_week:
                     stage, decision = state.stage, "repeat"
-                    reason = "repeat: jogging time already went up twice this week"
+                    times = proto.max_jog_increases_per_week
+                    count = {1: "once", 2: "twice"}.get(times, f"{times} times")
+                    reason = f"repeat: jogging time already went up {count} this week"
                 else:
                     stage, decision = state.stage + 1, "progress"
                     reason = f"progress to stage {stage + 1}"
