@@ -153,5 +153,133 @@ def build(opts: Options, only: str | None, out: Path | None, quiet: bool) -> Non
         )
 
 
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Create a new workspace in DIRECTORY with the default content and one example client."""
+    from .scaffold import init_workspace
+
+    written = init_workspace(directory)
+    click.echo(f"Created a postrun workspace in {directory}/: {', '.join(written)}")
+    click.echo(f"Next: cd {directory} && postrun build")
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _ask(value: Any, label: str, kind: Any = str, default: Any = None) -> Any:
+    if value is not None:
+        return value
+    if not _interactive():
+        raise click.UsageError(f"{label} is needed (give it as an option when not in a terminal)")
+    return click.prompt(label, type=kind, default=default)
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--name", help="Her full name, as shown on her site.")
+@click.option("--delivery-date", metavar="DATE", help="The birth date (YYYY-MM-DD).")
+@click.option("--delivery", type=click.Choice(["vaginal", "assisted", "caesarean"]))
+@click.option("--clearance-date", metavar="DATE", help="Medical clearance date (YYYY-MM-DD).")
+@click.option("--level", type=click.Choice(["beginner", "intermediate"]))
+@click.option("--runs-per-week", type=click.IntRange(1, 3))
+@click.pass_obj
+def new(
+    opts: Options,
+    slug: str,
+    name: str | None,
+    delivery_date: str | None,
+    delivery: str | None,
+    clearance_date: str | None,
+    level: str | None,
+    runs_per_week: int | None,
+) -> None:
+    """Add a client: writes profiles/SLUG.yaml (asks for what is missing in a terminal)."""
+    from .scaffold import NewProfile, new_profile
+
+    date_type = click.DateTime(formats=["%Y-%m-%d"])
+    values = NewProfile(
+        name=_ask(name, "Her name"),
+        delivery_date=_date(delivery_date, "--delivery-date")
+        or _ask(None, "Delivery date (YYYY-MM-DD)", date_type).date(),
+        delivery=_ask(
+            delivery, "Delivery", click.Choice(["vaginal", "assisted", "caesarean"]), "vaginal"
+        ),
+        clearance_date=_date(clearance_date, "--clearance-date")
+        or _ask(None, "Clearance date (YYYY-MM-DD)", date_type).date(),
+        level=_ask(level, "Level", click.Choice(["beginner", "intermediate"]), "beginner"),
+        runs_per_week=_ask(runs_per_week, "Runs per week", click.IntRange(1, 3), 3),
+    )
+    path = new_profile(opts.root, slug, values)
+    click.echo(f"Wrote {path.relative_to(opts.root)}; edit it to add her goal and notes.")
+
+
+@cli.command(name="list")
+@click.option("--today", metavar="DATE", help="As if today were DATE (YYYY-MM-DD).")
+@click.pass_obj
+def list_clients(opts: Options, today: str | None) -> None:
+    """A table of clients: phase today, next key date, last check-in, held or not."""
+    from .listing import status, table
+
+    now = _date(today, "--today") or date.today()
+    workspace, problems = load_workspace(opts.root)
+    _show_warnings(problems.warnings)
+    rows = [
+        status(plan(p, workspace.content.protocol, workspace.content), now)
+        for p in workspace.profiles
+    ]
+    click.echo(table(rows))
+
+
+@cli.command()
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; keep 127.0.0.1 unless you know you need otherwise.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in your browser.")
+@click.pass_obj
+def serve(opts: Options, port: int, host: str, open_browser: bool) -> None:
+    """Preview the sites in your browser; pages refresh when you save a file."""
+    from .serve import serve as run_serve
+
+    run_serve(opts.root, host, port, open_browser)
+
+
+@cli.command()
+@click.option(
+    "--remote",
+    default="origin",
+    show_default=True,
+    metavar="NAME_OR_URL",
+    help="Where to push: a git remote's name, or a repository URL or folder.",
+)
+@click.option("--branch", default="gh-pages", show_default=True, help="The branch to publish to.")
+@click.option("--message", metavar="MSG", help="The commit message (default: what was published).")
+@click.option("--no-push", is_flag=True, help="Commit to the branch, but do not push it.")
+@click.option("--no-build", is_flag=True, help="Publish site/ as it is, without building first.")
+@click.pass_obj
+def publish(
+    opts: Options, remote: str, branch: str, message: str | None, no_push: bool, no_build: bool
+) -> None:
+    """Build and put site/ online: commit it to the gh-pages branch and push it (your own files,
+    branch and working folder are left exactly as they are)."""
+    from .publish import publish as run_publish
+
+    result = run_publish(
+        opts.root,
+        remote=remote,
+        branch=branch,
+        message=message,
+        push=not no_push,
+        build=not no_build,
+    )
+    _show_warnings(result.warnings)
+    click.echo(result.summary())
+
+
 def main() -> None:
     cli.main(prog_name="postrun")

@@ -81,7 +81,7 @@ def test_plan_json_has_the_documented_shape(runner: CliRunner, workspace: Worksp
     assert data["schema"] == 1
     assert data["client"] == {"name": "Sam Rivera", "slug": "sam-rivera"}
     assert data["earliest_run_date"] == "2026-11-24"
-    assert [t["id"] for t in data["readiness"]][0] == "test-walk"
+    assert data["readiness"][0]["id"] == "test-walk"
     assert {"id", "title", "target"} <= set(data["readiness"][0])
     kinds = {s["kind"] for s in data["sessions"]}
     assert {"strength", "readiness", "run_walk", "rest"} == kinds

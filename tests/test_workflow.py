@@ -1,0 +1,268 @@
+"""The coach's everyday commands: init, new, list, build's summary, and serve."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+
+from .conftest import REPO, Workspace
+
+
+def test_init_creates_a_workspace_that_builds(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "practice"
+    result = runner.invoke(cli, ["init", str(target)])
+    assert result.exit_code == 0, result.output
+    for rel in ("content/site.yaml", "content/protocol.yaml", "content/exercises/dead-bug.md",
+                "content/pages/safety.md", "templates/base.html", "templates/assets/style.css",
+                "profiles/sam-rivera.yaml", "README.md", ".github/workflows/pages.yml"):
+        assert (target / rel).is_file(), rel
+    assert "site/" in (target / ".gitignore").read_text("utf-8").splitlines()
+    workflow = (target / ".github/workflows/pages.yml").read_text("utf-8")
+    assert "actions/deploy-pages" in workflow and "postrun build" in workflow
+    assert "@VERSION@" not in workflow
+    built = runner.invoke(cli, ["-C", str(target), "build"])
+    assert built.exit_code == 0, built.output
+    assert (target / "site/sam-rivera/index.html").is_file()
+
+
+def test_init_refuses_a_folder_that_is_not_empty(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine", "utf-8")
+    result = runner.invoke(cli, ["init", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "not empty" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_new_writes_a_profile_that_passes_check(runner: CliRunner, workspace: Workspace) -> None:
+    root = workspace()
+    result = runner.invoke(cli, [
+        "-C", str(root), "new", "ana-lima", "--name", "Ana Lima",
+        "--delivery-date", "2026-08-01", "--delivery", "caesarean",
+        "--clearance-date", "2026-09-20", "--level", "intermediate", "--runs-per-week", "2"])
+    assert result.exit_code == 0, result.output
+    text = (root / "profiles/ana-lima.yaml").read_text("utf-8")
+    assert 'name: "Ana Lima"' in text and "delivery: caesarean" in text
+    assert "# goal:" in text  # commented fields show what else can be set
+    checked = runner.invoke(cli, ["-C", str(root), "check"])
+    assert checked.exit_code == 0, checked.output
+    assert "4 clients" in checked.output
+
+
+def test_new_never_overwrites_an_existing_profile(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    root = workspace()
+    before = (root / "profiles/sam-rivera.yaml").read_bytes()
+    result = runner.invoke(cli, [
+        "-C", str(root), "new", "sam-rivera", "--name", "Other", "--delivery-date",
+        "2026-08-01", "--delivery", "vaginal", "--clearance-date", "2026-09-20",
+        "--level", "beginner", "--runs-per-week", "3"])
+    assert result.exit_code == 1
+    assert "already exists" in result.output
+    assert (root / "profiles/sam-rivera.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize("bad", ["2026-02-30", "01/08/2026", "soon"])
+def test_new_rejects_bad_dates_given_as_options(
+    runner: CliRunner, workspace: Workspace, bad: str
+) -> None:
+    root = workspace()
+    result = runner.invoke(cli, [
+        "-C", str(root), "new", "ana", "--name", "Ana", "--delivery-date", bad,
+        "--delivery", "vaginal", "--clearance-date", "2026-09-20", "--level", "beginner",
+        "--runs-per-week", "3"])
+    assert result.exit_code == 2
+    assert "--delivery-date" in result.output and "Traceback" not in result.output
+    assert not (root / "profiles/ana.yaml").exists()
+
+
+def test_new_refuses_a_clearance_before_the_birth(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    root = workspace()
+    result = runner.invoke(cli, [
+        "-C", str(root), "new", "ana", "--name", "Ana", "--delivery-date", "2026-08-01",
+        "--delivery", "vaginal", "--clearance-date", "2026-07-01", "--level", "beginner",
+        "--runs-per-week", "3"])
+    assert result.exit_code == 1
+    assert "clearance_date" in result.output
+    assert not (root / "profiles/ana.yaml").exists()
+
+
+def test_new_asks_for_missing_fields_in_a_terminal(
+    runner: CliRunner, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = workspace()
+    monkeypatch.setattr("generator.cli._interactive", lambda: True)
+    answers = "Bea Stone\n2026-07-01\ncaesarean\n2026-08-20\nbeginner\n2\n"
+    result = runner.invoke(cli, ["-C", str(root), "new", "bea"], input=answers)
+    assert result.exit_code == 0, result.output
+    text = (root / "profiles/bea.yaml").read_text("utf-8")
+    assert 'name: "Bea Stone"' in text and "runs_per_week: 2" in text
+
+
+def test_new_without_a_terminal_says_what_is_missing(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    root = workspace()
+    result = runner.invoke(cli, ["-C", str(root), "new", "bea"])
+    assert result.exit_code == 2
+    assert "Her name is needed" in result.output
+
+
+def test_list_shows_each_clients_phase_next_date_and_hold(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    root = workspace()
+    result = runner.invoke(cli, ["-C", str(root), "list", "--today", "2026-10-01"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["CLIENT", "PHASE", "TODAY", "NEXT", "LAST", "CHECK-IN", "HELD"]
+    rows = {line.split()[0]: line for line in lines[1:]}
+    assert "Run/walk" in rows["lena-okafor"] and "HELD" in rows["lena-okafor"]
+    assert "2026-09-25 leakage" in rows["lena-okafor"]
+    assert "next run 2026-10-02" in rows["lena-okafor"]
+    assert "Core and pelvic floor" in rows["priya-shah"]
+    assert "readiness check 2026-11-21" in rows["priya-shah"]
+    assert "starts 2026-10-20" in rows["sam-rivera"]
+    later = runner.invoke(cli, ["-C", str(root), "list", "--today", "2026-10-20"])
+    assert "HELD" not in later.output.splitlines()[1]
+
+
+def test_list_rejects_a_bad_today(runner: CliRunner, workspace: Workspace) -> None:
+    result = runner.invoke(cli, ["-C", str(workspace()), "list", "--today", "tomorrow"])
+    assert result.exit_code == 2 and "--today" in result.output
+
+
+def test_build_prints_a_one_line_summary_and_quiet_prints_nothing(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    root = workspace()
+    result = runner.invoke(cli, ["-C", str(root), "build"])
+    assert result.exit_code == 0
+    summary = result.output.strip().splitlines()[-1]
+    assert summary.startswith("Built 3 clients, ") and " pages in " in summary
+    assert summary.endswith("site/")
+    quiet = runner.invoke(cli, ["-C", str(root), "build", "-q"])
+    assert quiet.exit_code == 0 and quiet.output == ""
+
+
+# ------------------------------------------------------------------ serve
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+def _wait_for(url: str, predicate: object, seconds: float = 10.0) -> str:
+    deadline = time.monotonic() + seconds
+    last = ""
+    while time.monotonic() < deadline:
+        try:
+            _, last = _get(url)
+            if callable(predicate) and predicate(last):
+                return last
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} did not become ready; last body:\n{last[:2000]}")
+
+
+@pytest.fixture
+def served(workspace: Workspace) -> object:
+    root = workspace()
+    port = _free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "-C", str(root), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_for(base + "sam-rivera/index.html", lambda body: "Sam" in body, 20)
+        yield root, base, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_serve_rebuilds_when_a_profile_changes(served: object) -> None:
+    root, base, _ = served  # type: ignore[misc]
+    page = base + "sam-rivera/index.html"
+    assert "Welcome, Sam!" in _get(page)[1]
+    profile = root / "profiles/sam-rivera.yaml"
+    profile.write_text(profile.read_text("utf-8").replace("Welcome, Sam!", "Lovely to see you!"))
+    body = _wait_for(page, lambda b: "Lovely to see you!" in b, 10)
+    assert "livereload" in body  # the page refreshes itself when the site changes
+    assert not (root / "site").exists(), "serve must not touch site/"
+
+
+def test_serve_reports_a_broken_file_and_keeps_the_last_good_site(served: object) -> None:
+    root, base, proc = served  # type: ignore[misc]
+    page = base + "sam-rivera/index.html"
+    (root / "profiles/priya-shah.yaml").write_text("name: [unclosed\n", "utf-8")
+    body = _wait_for(page, lambda b: "data-postrun-error" in b, 10)
+    assert "profiles/priya-shah.yaml:" in body
+    assert "Welcome, Sam!" in body
+    shutil.copy(REPO / "profiles/priya-shah.yaml", root / "profiles/priya-shah.yaml")
+    _wait_for(page, lambda b: "data-postrun-error" not in b, 10)
+    proc.terminate()
+    output = proc.communicate(timeout=10)[0]
+    assert "Build failed; still serving the last good site" in output
+    assert "profiles/priya-shah.yaml:" in output
+
+
+def test_serve_listens_on_loopback_only_by_default(served: object) -> None:
+    _, base, _ = served  # type: ignore[misc]
+    assert base.startswith("http://127.0.0.1:")
+    status, _ = _get(base + "no-such-page.html")
+    assert status == 404
+
+
+# ------------------------------------------------------------------ the wheel
+
+
+@pytest.mark.skipif(os.environ.get("POSTRUN_SKIP_WHEEL") == "1", reason="POSTRUN_SKIP_WHEEL=1")
+def test_installed_wheel_can_init_and_build_without_the_repository(tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = venv / "bin" / "pip"
+    source = tmp_path / "src"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "site", "tests", "bench", "__pycache__", "*.egg-info"))
+    install = subprocess.run([str(pip), "install", "-q", str(source)],
+                             capture_output=True, text=True)
+    assert install.returncode == 0, install.stderr
+    shutil.rmtree(source)
+    postrun = venv / "bin" / "postrun"
+    practice = tmp_path / "x"
+    run = subprocess.run([str(postrun), "init", str(practice)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    run = subprocess.run([str(postrun), "build"], cwd=practice, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert (practice / "site/sam-rivera/index.html").is_file()
+    assert "Built 1 client" in run.stdout
