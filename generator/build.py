@@ -62,9 +62,11 @@ def build(
     check_target(target, root)
     profiles = workspace.profiles
     if only is not None:
-        profiles = tuple(p for p in profiles if p.slug == only)
+        profiles = tuple(p for p in profiles if only in (p.slug, Path(p.file).stem))
         if not profiles:
-            slugs = [p.slug for p in workspace.profiles]
+            slugs = [p.slug for p in workspace.profiles] + [
+                Path(p.file).stem for p in workspace.profiles
+            ]
             raise PostrunError(
                 Problem(
                     "profiles/",
@@ -89,7 +91,7 @@ def build(
     renderer = Renderer(workspace, source_date())
     files = pages = 0
     if only is not None:
-        staged = StagedDir(target / only)
+        staged = StagedDir(target / plans[0].profile.slug)
         with staged:
             files_of = renderer.client_files(plans[0])
             staged.write_all(sorted(files_of.items()))

@@ -85,5 +85,8 @@ def calendar_ics(plan: Plan, site: Site, stamp: datetime | None, week_of: dict[d
             event.add_component(alarm)
         cal.add_component(event)
     if zone is not None:
-        cal.add_missing_timezones()
+        # Only the years the plan covers: a compact VTIMEZONE that every calendar reads alike.
+        cal.add_missing_timezones(
+            first_date=date(plan.start.year, 1, 1), last_date=date(plan.end.year + 1, 12, 31)
+        )
     return bytes(cal.to_ical())

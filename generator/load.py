@@ -6,7 +6,9 @@ Every problem found is collected (file, line, field, message, hint) and raised t
 
 from __future__ import annotations
 
+import hmac
 import re
+import secrets
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from pathlib import Path
@@ -812,7 +814,11 @@ def _phases(
 
 
 def load_profiles(
-    root: Path, problems: Problems, protocol: Protocol | None, render: MarkdownRenderer
+    root: Path,
+    problems: Problems,
+    protocol: Protocol | None,
+    render: MarkdownRenderer,
+    secret: bytes | None = None,
 ) -> tuple[Profile, ...]:
     folder = root / "profiles"
     profiles: list[Profile] = []
@@ -823,7 +829,7 @@ def load_profiles(
         data = read_mapping(path, rel, problems)
         if data is None:
             continue
-        profile = load_profile(data, path.stem, rel, problems, protocol, render)
+        profile = load_profile(data, path.stem, rel, problems, protocol, render, secret)
         if profile is None:
             continue
         if profile.slug in seen:
@@ -856,6 +862,9 @@ PROFILE_FIELDS = (
     "goal",
     "check_ins",
     "coach_note",
+    "session_time",
+    "timezone",
+    "reminder_minutes",
 )
 
 _DEFAULT_RUN_DAYS = {1: (5,), 2: (1, 5), 3: (1, 3, 5)}
@@ -869,6 +878,7 @@ def load_profile(
     problems: Problems,
     protocol: Protocol | None,
     render: MarkdownRenderer,
+    secret: bytes | None = None,
 ) -> Profile | None:
     """Validate one profile's fields; None (with problems recorded) when it is not usable."""
     start = len(problems.errors)
@@ -884,6 +894,8 @@ def load_profile(
             )
     else:
         slug = stem.lower()
+        if secret is not None and SLUG_RE.fullmatch(slug):
+            slug = f"{slug[:56]}-{slug_suffix(secret, slug)}"
         if not SLUG_RE.fullmatch(slug):
             problems.add(
                 rel,
@@ -1107,6 +1119,62 @@ def _weekdays(f: Fields, key: str) -> tuple[int, ...] | None:
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
+# ------------------------------------------------------------------ private slugs
+
+SECRET_FILE = ".postrun-secret"
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def slug_suffix(secret: bytes, name: str) -> str:
+    """Six characters nobody can guess without the workspace's secret, stable across builds."""
+    number = int.from_bytes(hmac.digest(secret, name.encode("utf-8"), "sha256")[:8], "big")
+    chars = []
+    for _ in range(6):
+        number, index = divmod(number, len(_ALPHABET))
+        chars.append(_ALPHABET[index])
+    return "".join(chars)
+
+
+def workspace_secret(root: Path, problems: Problems) -> bytes | None:
+    """The workspace's secret (made on first use); it keeps client folder names unguessable."""
+    path = root / SECRET_FILE
+    if not path.exists():
+        try:
+            path.write_text(secrets.token_hex(32) + "\n", "utf-8")
+        except OSError as exc:
+            problems.add(
+                SECRET_FILE,
+                None,
+                None,
+                f"cannot create the file ({exc.strerror})",
+                "make the workspace folder writable",
+            )
+            return None
+        problems.add(
+            SECRET_FILE,
+            None,
+            None,
+            "created a new secret that makes each client's web address unguessable",
+            "keep this file with your workspace (private); losing it changes every "
+            "client's address",
+            "warning",
+        )
+    text = read_text(path, SECRET_FILE, problems)
+    if text is None:
+        return None
+    value = text.strip()
+    if not re.fullmatch(r"[0-9a-f]{32,128}", value):
+        problems.add(
+            SECRET_FILE,
+            1,
+            None,
+            "the secret is damaged (expected 64 hex characters)",
+            "restore it from your backup; deleting it gives every client a new address",
+        )
+        return None
+    return value.encode("ascii")
+
+
 # ------------------------------------------------------------------ the workspace
 
 
@@ -1131,7 +1199,7 @@ def load_workspace(root: Path) -> tuple[Workspace, Problems]:
     pages = load_pages(root, problems, render)
     broken = frozenset(p.stem for p in (root / "content/exercises").glob("*.md")) - set(exercises)
     protocol = load_protocol(root, problems, exercises, broken)
-    profiles = load_profiles(root, problems, protocol, render)
+    profiles = load_profiles(root, problems, protocol, render, workspace_secret(root, problems))
     if not (root / "profiles").is_dir() or (not profiles and not problems.errors):
         problems.add(
             "profiles/",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import shutil
 from dataclasses import dataclass
 from datetime import date
@@ -9,7 +10,14 @@ from pathlib import Path
 
 from . import __version__
 from .errors import PostrunError, Problem, Problems
-from .load import SLUG_RE, MarkdownRenderer, load_exercises, load_profile, load_protocol
+from .load import (
+    SECRET_FILE,
+    SLUG_RE,
+    MarkdownRenderer,
+    load_exercises,
+    load_profile,
+    load_protocol,
+)
 from .yamltree import YMap, parse
 
 SKELETON = Path(__file__).resolve().parent / "skeleton"
@@ -43,6 +51,7 @@ def init_workspace(target: Path) -> list[str]:
     shutil.copy(source / "profiles" / EXAMPLE_PROFILE, target / "profiles" / EXAMPLE_PROFILE)
     shutil.copy(SKELETON / "gitignore", target / ".gitignore")
     shutil.copy(SKELETON / "README.md", target / "README.md")
+    (target / SECRET_FILE).write_text(secrets.token_hex(32) + "\n", "utf-8")
     workflow = target / ".github" / "workflows" / "pages.yml"
     workflow.parent.mkdir(parents=True)
     text = (SKELETON / "pages.yml").read_text("utf-8").replace("@VERSION@", __version__)

@@ -51,6 +51,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("browser") / "ws"
     for name in ("content", "templates", "profiles"):
         shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / ".postrun-secret", root / ".postrun-secret")
     result = CliRunner().invoke(cli, ["-C", str(root), "build", "-q"])
     assert result.exit_code == 0, result.output
     return root / "site"

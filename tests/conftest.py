@@ -11,6 +11,12 @@ from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parent.parent
 
+# The example clients' folder names: file name + a suffix derived from the example workspace's
+# committed .postrun-secret (a real workspace gets its own secret).
+SAM = "sam-rivera-8547rf"
+PRIYA = "priya-shah-9is6wm"
+LENA = "lena-okafor-83gqef"
+
 Workspace = Callable[..., Path]
 
 
@@ -29,6 +35,7 @@ def workspace(tmp_path: Path) -> Workspace:
         root = tmp_path / "ws"
         shutil.copytree(REPO / "content", root / "content")
         shutil.copytree(REPO / "templates", root / "templates")
+        shutil.copy(REPO / ".postrun-secret", root / ".postrun-secret")
         (root / "profiles").mkdir()
         if profiles:
             for path in sorted((REPO / "profiles").glob("*.yaml")):

@@ -11,10 +11,10 @@ from click.testing import CliRunner
 from generator import render
 from generator.cli import cli
 
-from .conftest import Workspace
+from .conftest import LENA, PRIYA, SAM, Workspace
 from .sitecheck import broken_links, external, html_files, parse, tree_digest
 
-SLUGS = ("lena-okafor", "priya-shah", "sam-rivera")
+SLUGS = (LENA, PRIYA, SAM)
 
 
 def build(runner: CliRunner, root: Path, *args: str) -> str:
@@ -39,7 +39,7 @@ def test_build_writes_one_folder_per_client_and_a_root_that_names_no_client(
             assert (folder / name).is_file(), f"{slug}/{name}"
     root_index = (site / "index.html").read_text("utf-8")
     assert "Riverside Postnatal Running" in root_index
-    for name in ("Sam", "Priya", "Lena", "sam-rivera", "priya-shah", "lena-okafor"):
+    for name in ("Sam", "Priya", "Lena", "sam-rivera", "priya-shah", "lena-okafor", *SLUGS):
         assert name not in root_index
     assert (site / "robots.txt").read_text() == "User-agent: *\nDisallow: /\n"
     assert (site / "404.html").is_file()
@@ -51,8 +51,8 @@ def test_one_page_per_week_and_per_exercise_she_uses(
 ) -> None:
     root = workspace()
     build(runner, root)
-    plan = json.loads((root / "site/sam-rivera/plan.json").read_text("utf-8"))
-    folder = root / "site/sam-rivera"
+    plan = json.loads((root / f"site/{SAM}/plan.json").read_text("utf-8"))
+    folder = root / "site" / SAM
     weeks = sorted(folder.glob("week-*.html"))
     assert weeks and weeks[0].name == "week-01.html"
     used = {e["id"] for s in plan["sessions"] if s["kind"] == "strength" for e in s["exercises"]}
@@ -67,7 +67,7 @@ def test_week_page_shows_intervals_in_words_and_why(
 ) -> None:
     root = workspace()
     build(runner, root)
-    text = "\n".join(p.read_text("utf-8") for p in (root / "site/lena-okafor").glob("week-*.html"))
+    text = "\n".join(p.read_text("utf-8") for p in (root / "site" / LENA).glob("week-*.html"))
     assert "5 min walk, then 6 × (1 min jog, 2 min walk), 1 min jog, 1 min walk, then 5 min walk" \
         in text
     assert "held: leakage reported 2026-09-25" in text
@@ -77,9 +77,9 @@ def test_week_page_shows_intervals_in_words_and_why(
 def test_plan_json_has_the_documented_shape(runner: CliRunner, workspace: Workspace) -> None:
     root = workspace()
     build(runner, root)
-    data = json.loads((root / "site/sam-rivera/plan.json").read_text("utf-8"))
+    data = json.loads((root / f"site/{SAM}/plan.json").read_text("utf-8"))
     assert data["schema"] == 1
-    assert data["client"] == {"name": "Sam Rivera", "slug": "sam-rivera"}
+    assert data["client"] == {"name": "Sam Rivera", "slug": SAM}
     assert data["earliest_run_date"] == "2026-11-24"
     assert data["readiness"][0]["id"] == "test-walk"
     assert {"id", "title", "target"} <= set(data["readiness"][0])
@@ -106,7 +106,7 @@ def test_no_absolute_or_external_urls_and_every_link_resolves(
              for _, _, url in parse(p).urls if external(url)]
     assert found == []
     assert broken_links(site) == []
-    for page in html_files(site / "sam-rivera"):
+    for page in html_files(site / SAM):
         for _, _, url in parse(page).urls:
             assert not url.endswith("/"), f"{page.name}: {url} needs an explicit index.html"
 
@@ -141,7 +141,8 @@ def test_a_failed_build_leaves_the_previous_site_byte_identical(
     assert result.exit_code == 1
     assert "profiles/sam-rivera.yaml" in result.output
     assert tree_digest(root / "site") == before
-    assert sorted(p.name for p in root.iterdir()) == ["content", "profiles", "site", "templates"]
+    assert sorted(p.name for p in root.iterdir()) == [
+        ".postrun-secret", "content", "profiles", "site", "templates"]
 
 
 def test_a_crash_while_writing_leaves_the_previous_site(
@@ -163,7 +164,8 @@ def test_a_crash_while_writing_leaves_the_previous_site(
     result = runner.invoke(cli, ["-C", str(root), "build"])
     assert result.exit_code == 2 and "--debug" in result.output
     assert tree_digest(root / "site") == before
-    assert sorted(p.name for p in root.iterdir()) == ["content", "profiles", "site", "templates"]
+    assert sorted(p.name for p in root.iterdir()) == [
+        ".postrun-secret", "content", "profiles", "site", "templates"]
 
 
 def test_only_rebuilds_one_client(runner: CliRunner, workspace: Workspace) -> None:
@@ -174,12 +176,12 @@ def test_only_rebuilds_one_client(runner: CliRunner, workspace: Workspace) -> No
     profile.write_text(profile.read_text("utf-8").replace("Welcome, Sam!", "Hi again, Sam!"))
     lena = root / "profiles/lena-okafor.yaml"
     lena.write_text(lena.read_text("utf-8").replace("thank you", "many thanks"))
-    out = build(runner, root, "--only", "sam-rivera")
+    out = build(runner, root, "--only", SAM)
     assert "Built 1 client" in out
     after = tree_digest(root / "site")
     changed = {k for k in after if after[k] != before.get(k)}
-    assert changed == {"sam-rivera/index.html"}
-    assert "Hi again, Sam!" in (root / "site/sam-rivera/index.html").read_text("utf-8")
+    assert changed == {f"{SAM}/index.html"}
+    assert "Hi again, Sam!" in (root / f"site/{SAM}/index.html").read_text("utf-8")
 
 
 def test_only_with_an_unknown_slug_suggests_the_nearest(
@@ -187,9 +189,9 @@ def test_only_with_an_unknown_slug_suggests_the_nearest(
 ) -> None:
     root = workspace()
     build(runner, root)
-    result = runner.invoke(cli, ["-C", str(root), "build", "--only", "sam-rivra"])
+    result = runner.invoke(cli, ["-C", str(root), "build", "--only", "sam-rivera-8547"])
     assert result.exit_code == 1
-    assert "did you mean `sam-rivera`?" in result.output
+    assert f"did you mean `{SAM}`?" in result.output
 
 
 def test_out_writes_elsewhere_and_refuses_the_workspace_itself(
@@ -198,7 +200,7 @@ def test_out_writes_elsewhere_and_refuses_the_workspace_itself(
     root = workspace()
     elsewhere = root.parent / "public"
     build(runner, root, "--out", str(elsewhere))
-    assert (elsewhere / "sam-rivera/index.html").is_file()
+    assert (elsewhere / f"{SAM}/index.html").is_file()
     assert not (root / "site").exists()
     for bad in (root, root / "content", root / "profiles" / "x"):
         result = runner.invoke(cli, ["-C", str(root), "build", "--out", str(bad)])
@@ -215,8 +217,8 @@ def test_workspace_templates_override_the_shipped_ones(
     page.write_text(page.read_text("utf-8").replace("{% block main %}",
                                                     "{% block main %}<p>OVERRIDDEN</p>", 1))
     build(runner, root)
-    assert "OVERRIDDEN" in (root / "site/sam-rivera/tips.html").read_text("utf-8")
-    assert "OVERRIDDEN" not in (root / "site/sam-rivera/index.html").read_text("utf-8")
+    assert "OVERRIDDEN" in (root / f"site/{SAM}/tips.html").read_text("utf-8")
+    assert "OVERRIDDEN" not in (root / f"site/{SAM}/index.html").read_text("utf-8")
 
 
 def test_a_workspace_without_templates_uses_the_shipped_ones(
@@ -227,26 +229,28 @@ def test_a_workspace_without_templates_uses_the_shipped_ones(
     root = workspace()
     shutil.rmtree(root / "templates")
     build(runner, root)
-    assert (root / "site/sam-rivera/assets/style.css").is_file()
+    assert (root / f"site/{SAM}/assets/style.css").is_file()
 
 
 def test_markup_in_profile_and_coach_note_comes_out_inert(
     runner: CliRunner, workspace: Workspace
 ) -> None:
     root = workspace({"profiles/eve.yaml": (
-        'name: "Eve <script>alert(1)</script>"\n'
+        'name: "<i>Eve</i> <script>alert(1)</script>"\n'
         "delivery_date: 2026-09-01\nclearance_date: 2026-10-13\n"
         "coach_note: |\n  Hi <img src=x onerror=alert(1)> [tap](javascript:alert(1))\n"
         "  <script>alert(2)</script> **bold**\n"
     )})
     build(runner, root)
-    for page in (root / "site/eve").glob("*.html"):
+    (folder,) = (root / "site").glob("eve-*")
+    for page in folder.glob("*.html"):
         text = page.read_text("utf-8")
         assert "<script>alert" not in text
         assert "onerror" not in text
         assert "javascript:" not in text
-    index = (root / "site/eve/index.html").read_text("utf-8")
-    assert "&lt;script&gt;" in index and "<strong>bold</strong>" in index
+    index = (folder / "index.html").read_text("utf-8")
+    assert "&lt;i&gt;Eve&lt;/i&gt;" in index and "<strong>bold</strong>" in index
+    assert "<i>Eve</i>" not in index
 
 
 def test_exercise_image_and_video_are_shown(runner: CliRunner, workspace: Workspace) -> None:
@@ -258,7 +262,7 @@ def test_exercise_image_and_video_are_shown(runner: CliRunner, workspace: Worksp
         "\nimage: media/hips.svg\nimage_alt: A woman circling one leg\n"
         "video: https://video.example/hip-circles\n---\n", 1), "utf-8")
     build(runner, root)
-    page = (root / "site/sam-rivera/exercise-hip-circles.html").read_text("utf-8")
+    page = (root / f"site/{SAM}/exercise-hip-circles.html").read_text("utf-8")
     assert 'src="media/hips.svg"' in page and "A woman circling one leg" in page
     assert 'href="https://video.example/hip-circles"' in page
-    assert (root / "site/sam-rivera/media/hips.svg").is_file()
+    assert (root / f"site/{SAM}/media/hips.svg").is_file()

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 
-from .conftest import Workspace
+from .conftest import LENA, PRIYA, SAM, Workspace
 from .sitecheck import tree_digest
 
 
@@ -30,7 +30,7 @@ def _events(path: Path) -> list[Any]:
 def test_one_event_per_session_on_the_right_date(runner: CliRunner, workspace: Workspace) -> None:
     root = workspace()
     _build(runner, root)
-    for slug in ("sam-rivera", "priya-shah", "lena-okafor"):
+    for slug in (SAM, PRIYA, LENA):
         folder = root / "site" / slug
         plan = json.loads((folder / "plan.json").read_text("utf-8"))
         expected = Counter((s["date"], s["kind"]) for s in plan["sessions"] if s["kind"] != "rest")
@@ -50,7 +50,7 @@ def test_one_event_per_session_on_the_right_date(runner: CliRunner, workspace: W
 def test_run_event_describes_the_intervals(runner: CliRunner, workspace: Workspace) -> None:
     root = workspace()
     _build(runner, root)
-    events = _events(root / "site/sam-rivera/calendar.ics")
+    events = _events(root / f"site/{SAM}/calendar.ics")
     first_run = next(e for e in events if e.summary.value.startswith("Run/walk"))
     assert first_run.summary.value == "Run/walk · stage 1"
     assert "6 × (1 min jog, 2 min walk)" in first_run.description.value
@@ -64,10 +64,10 @@ def test_uids_are_stable_across_builds_and_a_check_in_that_shifts_sessions(
 ) -> None:
     root = workspace()
     _build(runner, root)
-    before = {e.uid.value: e for e in _events(root / "site/sam-rivera/calendar.ics")}
+    before = {e.uid.value: e for e in _events(root / f"site/{SAM}/calendar.ics")}
     readiness_uid = next(u for u, e in before.items() if e.summary.value == "Readiness check")
     _build(runner, root)
-    assert set(before) == {e.uid.value for e in _events(root / "site/sam-rivera/calendar.ics")}
+    assert set(before) == {e.uid.value for e in _events(root / f"site/{SAM}/calendar.ics")}
     # Symptoms before the readiness check push it (and every run) later.
     profile = root / "profiles/sam-rivera.yaml"
     profile.write_text(profile.read_text("utf-8") + (
@@ -75,7 +75,7 @@ def test_uids_are_stable_across_builds_and_a_check_in_that_shifts_sessions(
         "  - {date: 2026-11-20, symptoms: [heaviness]}\n"
         "  - {date: 2026-12-04, symptoms: []}\n"), "utf-8")
     _build(runner, root)
-    after = {e.uid.value: e for e in _events(root / "site/sam-rivera/calendar.ics")}
+    after = {e.uid.value: e for e in _events(root / f"site/{SAM}/calendar.ics")}
     assert after[readiness_uid].summary.value == "Readiness check"
     assert after[readiness_uid].dtstart.value > before[readiness_uid].dtstart.value
     first_run_uid = next(u for u, e in before.items() if e.summary.value.startswith("Run/walk"))
@@ -87,11 +87,18 @@ def test_timed_sessions_carry_valid_time_zone_data_and_reminders(
     runner: CliRunner, workspace: Workspace
 ) -> None:
     root = workspace()
-    profile = root / "profiles/sam-rivera.yaml"
-    profile.write_text(profile.read_text("utf-8") + (
-        "session_time: '07:30'\ntimezone: Europe/London\nreminder_minutes: 30\n"), "utf-8")
+    for name in ("sam-rivera", "lena-okafor"):
+        profile = root / f"profiles/{name}.yaml"
+        profile.write_text(profile.read_text("utf-8") + (
+            "session_time: '07:30'\ntimezone: Europe/London\nreminder_minutes: 30\n"), "utf-8")
     _build(runner, root)
-    text = (root / "site/sam-rivera/calendar.ics").read_text("utf-8")
+    summer = [e for e in _events(root / f"site/{LENA}/calendar.ics")
+              if e.dtstart.value.month == 8]
+    assert summer
+    for event in summer:
+        assert event.dtstart.value.utcoffset() == dt.timedelta(hours=1)  # BST
+        assert (event.dtstart.value.hour, event.dtstart.value.minute) == (7, 30)
+    text = (root / f"site/{SAM}/calendar.ics").read_text("utf-8")
     cal = vobject.readOne(text)
     assert cal.vtimezone.tzid.value == "Europe/London"
     events = list(cal.vevent_list)
@@ -113,7 +120,7 @@ def test_calendar_is_reproducible_and_honours_source_date_epoch(
     first = tree_digest(root / "site")
     _build(runner, root, env={"SOURCE_DATE_EPOCH": "1767225600"})
     assert tree_digest(root / "site") == first
-    event = _events(root / "site/sam-rivera/calendar.ics")[0]
+    event = _events(root / f"site/{SAM}/calendar.ics")[0]
     assert event.dtstamp.value == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
@@ -122,14 +129,14 @@ def test_calendar_page_offers_download_and_subscription(
 ) -> None:
     root = workspace()
     _build(runner, root)
-    page = (root / "site/sam-rivera/calendar.html").read_text("utf-8")
+    page = (root / f"site/{SAM}/calendar.html").read_text("utf-8")
     assert 'href="calendar.ics"' in page
     assert "webcal://" not in page
     site = root / "content/site.yaml"
     site.write_text(site.read_text("utf-8") + "base_url: https://coach.github.io/plans/\n")
     _build(runner, root)
-    page = (root / "site/sam-rivera/calendar.html").read_text("utf-8")
-    assert 'href="webcal://coach.github.io/plans/sam-rivera/calendar.ics"' in page
+    page = (root / f"site/{SAM}/calendar.html").read_text("utf-8")
+    assert f'href="webcal://coach.github.io/plans/{SAM}/calendar.ics"' in page
 
 
 def test_bad_session_time_and_timezone_are_reported(

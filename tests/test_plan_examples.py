@@ -38,7 +38,7 @@ def workspace() -> Workspace:
 
 
 def profile_of(ws: Workspace, slug: str) -> Profile:
-    return next(p for p in ws.profiles if p.slug == slug)
+    return next(p for p in ws.profiles if Path(p.file).stem == slug)
 
 
 def plan_of(ws: Workspace, slug: str) -> Plan:

@@ -21,10 +21,10 @@ from click.testing import CliRunner, Result
 
 from generator.cli import cli
 
-from .conftest import Workspace
+from .conftest import LENA, SAM, Workspace
 from .sitecheck import tree_digest
 
-SAM = "profiles/sam-rivera.yaml"
+SAM_PROFILE = "profiles/sam-rivera.yaml"
 
 
 @pytest.fixture(autouse=True)
@@ -90,7 +90,7 @@ def has_ref(repo: Path, ref: str) -> bool:
 
 
 def edit_sam(root: Path, old: str = "Welcome, Sam!", new: str = "Welcome back, Sam!") -> None:
-    path = root / SAM
+    path = root / SAM_PROFILE
     text = path.read_text()
     assert old in text
     path.write_text(text.replace(old, new))
@@ -114,10 +114,10 @@ def test_publish_pushes_exactly_site_as_gh_pages(
     published = names(bare, "gh-pages")
     assert published == site_files(root)
     assert {".nojekyll", "404.html", "robots.txt", "index.html"} <= set(published)
-    assert "sam-rivera/index.html" in published
+    assert f"{SAM}/index.html" in published
     assert not [n for n in published if n.split("/")[0] in {"content", "profiles", "templates"}]
     assert "CNAME" not in published
-    for rel in ("index.html", "robots.txt", "sam-rivera/index.html", "sam-rivera/plan.json"):
+    for rel in ("index.html", "robots.txt", f"{SAM}/index.html", f"{SAM}/plan.json"):
         assert git_bytes(bare, "show", f"gh-pages:{rel}") == (root / "site" / rel).read_bytes()
     assert git(bare, "log", "-1", "--format=%s", "gh-pages").strip() == (
         "Publish 3 clients with postrun"
@@ -149,7 +149,7 @@ def test_publish_leaves_head_branch_index_and_working_files_alone(
     root, _ = repo
     # A coach mid-edit: one change staged, one not, one new file.
     edit_sam(root)
-    git(root, "add", SAM)
+    git(root, "add", SAM_PROFILE)
     (root / "content/site.yaml").write_text((root / "content/site.yaml").read_text() + "\n")
     (root / "profiles/draft.txt").write_text("not a profile yet\n")
 
@@ -203,12 +203,12 @@ def test_files_gone_from_site_are_gone_from_the_branch(
 ) -> None:
     root, bare = repo
     assert publish(runner, root).exit_code == 0
-    assert any(n.startswith("lena-okafor/") for n in names(bare, "gh-pages"))
+    assert any(n.startswith(f"{LENA}/") for n in names(bare, "gh-pages"))
     (root / "profiles/lena-okafor.yaml").unlink()
     result = publish(runner, root)
     assert result.exit_code == 0, result.output
     assert "Published 2 clients" in result.output
-    assert not any(n.startswith("lena-okafor/") for n in names(bare, "gh-pages"))
+    assert not any(n.startswith(f"{LENA}/") for n in names(bare, "gh-pages"))
 
 
 def test_cname_from_site_yaml_is_published_every_time(
@@ -398,7 +398,7 @@ def test_bad_input_is_reported_before_anything_is_committed(
     edit_sam(root, "runs_per_week: 3", "runs_per_week: 9")
     result = publish(runner, root)
     assert result.exit_code == 1
-    assert SAM in result.output
+    assert SAM_PROFILE in result.output
     assert not has_ref(root, "refs/heads/gh-pages")
     assert not has_ref(bare, "refs/heads/gh-pages")
 
@@ -453,7 +453,7 @@ def test_published_site_works_under_a_project_pages_subpath(
         tar.extractall(folder / "plans", filter="data")
 
     prefix = f"{base}plans/"
-    queue = [f"{prefix}sam-rivera/index.html"]
+    queue = [f"{prefix}{SAM}/index.html"]
     seen: set[str] = set(queue)
     broken: list[str] = []
     while queue:
@@ -483,7 +483,7 @@ def test_published_site_works_under_a_project_pages_subpath(
                 queue.append(target)
     assert broken == []
     assert len(seen) >= 20
-    assert f"{prefix}sam-rivera/calendar.html" in seen
+    assert f"{prefix}{SAM}/calendar.html" in seen
 
 
 def test_a_fresh_clone_continues_the_remote_branch_history(

@@ -12,12 +12,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from .browser import axe_source, browser, built_site, server
+from .conftest import LENA, SAM
 
 __all__ = ["browser", "built_site", "server"]
 
 pytestmark = pytest.mark.browser
 
-CLIENT = "sam-rivera"
+CLIENT = SAM
 PAGES = [
     f"{CLIENT}/index.html",
     f"{CLIENT}/week-01.html",
@@ -27,7 +28,7 @@ PAGES = [
     f"{CLIENT}/readiness.html",
     f"{CLIENT}/calendar.html",
     f"{CLIENT}/safety.html",
-    "lena-okafor/week-09.html",
+    f"{LENA}/week-09.html",
     "index.html",
     "404.html",
 ]

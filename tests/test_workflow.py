@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 
-from .conftest import REPO, Workspace
+from .conftest import REPO, SAM, Workspace
 
 
 def test_init_creates_a_workspace_that_builds(runner: CliRunner, tmp_path: Path) -> None:
@@ -34,7 +34,9 @@ def test_init_creates_a_workspace_that_builds(runner: CliRunner, tmp_path: Path)
     assert "@VERSION@" not in workflow
     built = runner.invoke(cli, ["-C", str(target), "build"])
     assert built.exit_code == 0, built.output
-    assert (target / "site/sam-rivera/index.html").is_file()
+    assert len(list(target.glob("site/sam-rivera-??????/index.html"))) == 1
+    assert (target / ".postrun-secret").is_file()
+    assert (target / ".postrun-secret").read_bytes() != (REPO / ".postrun-secret").read_bytes()
 
 
 def test_init_refuses_a_folder_that_is_not_empty(runner: CliRunner, tmp_path: Path) -> None:
@@ -130,7 +132,7 @@ def test_list_shows_each_clients_phase_next_date_and_hold(
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].split() == ["CLIENT", "PHASE", "TODAY", "NEXT", "LAST", "CHECK-IN", "HELD"]
-    rows = {line.split()[0]: line for line in lines[1:]}
+    rows = {line.split()[0].rsplit("-", 1)[0]: line for line in lines[1:]}
     assert "Run/walk" in rows["lena-okafor"] and "HELD" in rows["lena-okafor"]
     assert "2026-09-25 leakage" in rows["lena-okafor"]
     assert "next run 2026-10-02" in rows["lena-okafor"]
@@ -200,7 +202,7 @@ def served(workspace: Workspace) -> object:
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     base = f"http://127.0.0.1:{port}/"
     try:
-        _wait_for(base + "sam-rivera/index.html", lambda body: "Sam" in body, 20)
+        _wait_for(base + f"{SAM}/index.html", lambda body: "Sam" in body, 20)
         yield root, base, proc
     finally:
         proc.terminate()
@@ -212,7 +214,7 @@ def served(workspace: Workspace) -> object:
 
 def test_serve_rebuilds_when_a_profile_changes(served: object) -> None:
     root, base, _ = served  # type: ignore[misc]
-    page = base + "sam-rivera/index.html"
+    page = base + f"{SAM}/index.html"
     assert "Welcome, Sam!" in _get(page)[1]
     profile = root / "profiles/sam-rivera.yaml"
     profile.write_text(profile.read_text("utf-8").replace("Welcome, Sam!", "Lovely to see you!"))
@@ -223,7 +225,7 @@ def test_serve_rebuilds_when_a_profile_changes(served: object) -> None:
 
 def test_serve_reports_a_broken_file_and_keeps_the_last_good_site(served: object) -> None:
     root, base, proc = served  # type: ignore[misc]
-    page = base + "sam-rivera/index.html"
+    page = base + f"{SAM}/index.html"
     (root / "profiles/priya-shah.yaml").write_text("name: [unclosed\n", "utf-8")
     body = _wait_for(page, lambda b: "data-postrun-error" in b, 10)
     assert "profiles/priya-shah.yaml:" in body
@@ -264,5 +266,5 @@ def test_installed_wheel_can_init_and_build_without_the_repository(tmp_path: Pat
     assert run.returncode == 0, run.stderr
     run = subprocess.run([str(postrun), "build"], cwd=practice, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    assert (practice / "site/sam-rivera/index.html").is_file()
+    assert len(list(practice.glob("site/sam-rivera-??????/index.html"))) == 1
     assert "Built 1 client" in run.stdout
