@@ -152,6 +152,7 @@ class Renderer:
             "nav": [],
             "page_title": self.content.site.practice,
             "client": None,
+            "current": "",
         }
         return {
             "index.html": self._html("root", ctx),
@@ -180,6 +181,12 @@ class Renderer:
             "pages": self.pages,
             "exercises": exercises,
             "plan_id": plan_id(plan),
+            "day_hrefs": {
+                d.date: f"{week_file(w.number)}#d{d.date.isoformat()}"
+                for w in plan.weeks
+                for d in w.days
+            },
+            "symptom_labels": {s.id: s.label for s in self.content.protocol.hold_symptoms},
         }
         files: dict[str, bytes] = {}
         key_dates = _key_dates(plan)
@@ -187,7 +194,7 @@ class Renderer:
             "overview",
             {
                 **base,
-                "page_title": "Your plan",
+                "page_title": "Overview",
                 "current": "index.html",
                 "key_dates": key_dates,
             },
