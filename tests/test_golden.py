@@ -17,7 +17,7 @@ from generator.cli import cli
 from .conftest import REPO, Workspace
 from .sitecheck import tree_digest
 
-GOLDEN = REPO / "tests" / "golden" / "site"
+GOLDEN = REPO / "tests" / "golden" / "example-site"
 
 
 def test_example_workspace_builds_the_expected_site(
