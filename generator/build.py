@@ -1,20 +1,43 @@
-"""The build verb: load -> plan -> render -> write, for every client (or one)."""
+"""The build verb: load -> plan -> render -> write, for every client (or one, or a shard).
+
+Speed comes from the design, not from tricks:
+- everything shared is done once per build (content parsed and Markdown rendered once,
+  templates compiled once, assets read once): see :class:`~generator.render.Renderer`;
+- clients are built in parallel worker processes that each write their own client's folder,
+  and each client's files depend only on that client, so any number of workers gives the same
+  bytes as one;
+- an incremental build reads a manifest of input fingerprints: with the shared inputs
+  unchanged, only profiles whose bytes changed are read, planned and rendered, and a file whose
+  bytes did not change is hard-linked from the previous site instead of rewritten;
+- memory stays flat: workers hold one client's plan and pages at a time.
+
+Atomicity: every client that changes is rendered into a staging folder beside the target
+before anything in the target changes; a failure leaves the previous site as it was.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import multiprocessing
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+from . import __version__
 from .errors import PostrunError, Problem, did_you_mean
-from .load import load_workspace
-from .models import Plan
+from .load import SECRET_FILE, load_workspace, profile_paths
+from .models import Profile, Workspace
 from .plan import plan
-from .render import Renderer
-from .write import StagedDir, check_target
+from .render import Renderer, default_templates
+from .write import StagedDir, check_target, safe_relpath
+
+PARALLEL_MIN_CLIENTS = 24
+"""Below this many clients, starting worker processes costs more than it saves."""
 
 
 def source_date() -> datetime | None:
@@ -39,14 +62,178 @@ def source_date() -> datetime | None:
 @dataclass(frozen=True, slots=True)
 class BuildResult:
     clients: int
+    """Clients whose site was (re)built."""
     files: int
     pages: int
     seconds: float
     out: Path
     warnings: tuple[Problem, ...]
+    unchanged: int = 0
+    """Clients left as they were (incremental build)."""
+    removed: int = 0
+    """Client folders removed because their profile is gone."""
 
 
 Progress = Callable[[int, int], None]
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``K/N`` -> (K, N), 1 <= K <= N."""
+    try:
+        k, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        k = n = 0
+    if not 1 <= k <= n:
+        raise PostrunError(
+            Problem(
+                "--shard",
+                None,
+                "--shard",
+                f"{text!r} is not a shard like 2/4",
+                "give K/N with 1 <= K <= N",
+            )
+        )
+    return k, n
+
+
+def in_shard(stem: str, shard: tuple[int, int] | None) -> bool:
+    """Stable share of clients: a client stays in its shard when others come and go."""
+    if shard is None:
+        return True
+    k, n = shard
+    return int.from_bytes(hashlib.sha256(stem.encode("utf-8")).digest()[:8], "big") % n == k - 1
+
+
+# ------------------------------------------------------------------ fingerprints
+
+
+def _digest_files(paths: list[Path], base: Path) -> str:
+    h = hashlib.sha256()
+    for path in paths:
+        h.update(path.relative_to(base).as_posix().encode("utf-8") + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def shared_fingerprint(root: Path, renderer_env: str) -> str:
+    """Everything every client's pages depend on: content, templates, secret, postrun itself."""
+    parts = [f"postrun {__version__}", renderer_env]
+    for folder in (root / "content", root / "templates", default_templates()):
+        if folder.is_dir():
+            files = sorted(p for p in folder.rglob("*") if p.is_file())
+            parts.append(_digest_files(files, folder))
+    secret = root / SECRET_FILE
+    parts.append(hashlib.sha256(secret.read_bytes()).hexdigest() if secret.is_file() else "")
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def profile_fingerprints(root: Path) -> dict[str, str]:
+    return {p.stem: hashlib.sha256(p.read_bytes()).hexdigest() for p in profile_paths(root)}
+
+
+def cache_dir() -> Path:
+    """Where build manifests live: the user's cache, never the site (a manifest names every
+    client) and never the workspace (so building leaves the coach's files as they were)."""
+    explicit = os.environ.get("POSTRUN_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "postrun"
+
+
+def manifest_path(root: Path, target: Path) -> Path:
+    key = f"{root.resolve()}\0{target.resolve()}".encode()
+    return cache_dir() / f"manifest-{hashlib.sha256(key).hexdigest()[:24]}.json"
+
+
+def _read_manifest(path: Path, target: Path) -> dict[str, Any] | None:
+    if not path.is_file() or not target.is_dir():
+        return None
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("version") == 1 else None
+
+
+def _write_manifest(
+    path: Path, shared: str, clients: dict[str, dict[str, str]], shard: tuple[int, int] | None
+) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {
+        "version": 1,
+        "shared": shared,
+        "shard": list(shard) if shard else None,
+        "clients": dict(sorted(clients.items())),
+    }
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=0) + "\n", "utf-8")
+    tmp.replace(path)
+
+
+# ------------------------------------------------------------------ rendering clients
+
+# Set in the parent before worker processes fork, so workers inherit them without pickling.
+_WORK: dict[str, Any] = {}
+
+
+def _render_client(index: int) -> tuple[str, str, int, int]:
+    """Plan, render and write one client into the staging folder; (stem, slug, files, pages)."""
+    workspace: Workspace = _WORK["workspace"]
+    renderer: Renderer = _WORK["renderer"]
+    staging: Path = _WORK["staging"]
+    previous: Path | None = _WORK["previous"]
+    profile: Profile = _WORK["profiles"][index]
+    files = renderer.client_files(plan(profile, workspace.content.protocol, workspace.content))
+    folder = staging / profile.slug
+    old = previous / profile.slug if previous is not None else None
+    for rel in sorted(files):
+        path = folder.joinpath(*safe_relpath(rel).parts)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = files[rel]
+        if old is not None:
+            before = old / rel
+            try:
+                if before.stat().st_size == len(data) and before.read_bytes() == data:
+                    os.link(before, path)  # unchanged: not rewritten
+                    continue
+            except OSError:
+                pass
+        path.write_bytes(data)
+    pages = sum(1 for name in files if name.endswith(".html"))
+    return Path(profile.file).stem, profile.slug, len(files), pages
+
+
+def _chunks(count: int, jobs: int) -> list[list[int]]:
+    size = max(1, min(16, count // (jobs * 4) or 1))
+    return [list(range(i, min(count, i + size))) for i in range(0, count, size)]
+
+
+def _render_all(
+    count: int, jobs: int, progress: Progress | None
+) -> Iterator[tuple[str, str, int, int]]:
+    done = 0
+    if jobs <= 1 or count < PARALLEL_MIN_CLIENTS:
+        for index in range(count):
+            yield _render_client(index)
+            done += 1
+            if progress is not None:
+                progress(done, count)
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs) as pool:
+        for batch in pool.imap_unordered(_render_batch, _chunks(count, jobs)):
+            yield from batch
+            done += len(batch)
+            if progress is not None:
+                progress(done, count)
+
+
+def _render_batch(indexes: list[int]) -> list[tuple[str, str, int, int]]:
+    return [_render_client(i) for i in indexes]
+
+
+# ------------------------------------------------------------------ the build
 
 
 def build(
@@ -54,28 +241,41 @@ def build(
     out: Path | None = None,
     only: str | None = None,
     progress: Progress | None = None,
+    jobs: int | None = None,
+    shard: tuple[int, int] | None = None,
+    incremental: bool = True,
 ) -> BuildResult:
-    """Build every client's site into ``out`` (default ``root/site``), atomically."""
+    """Build the clients' sites into ``out`` (default ``root/site``), atomically."""
     started = time.perf_counter()
-    workspace, problems = load_workspace(root)
     target = out if out is not None else root / "site"
     check_target(target, root)
-    profiles = workspace.profiles
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    stamp = source_date()
+    fingerprints = {s: h for s, h in profile_fingerprints(root).items() if in_shard(s, shard)}
+    shared = shared_fingerprint(root, f"stamp={stamp}")
+    manifest_file = manifest_path(root, target)
+    manifest = _read_manifest(manifest_file, target) if incremental and only is None else None
+    full = (
+        manifest is None
+        or manifest.get("shared") != shared
+        or manifest.get("shard") != (list(shard) if shard else None)
+    )
+    known: dict[str, dict[str, str]] = {} if full or manifest is None else manifest["clients"]
+    if only is not None or full:
+        changed = frozenset(fingerprints)
+    else:
+        changed = frozenset(s for s, h in fingerprints.items() if known.get(s, {}).get("hash") != h)
+    deleted = sorted(set(known) - set(fingerprints))
+    if not full and not changed and not deleted and (root / "content").is_dir():
+        return BuildResult(
+            0, 0, 0, time.perf_counter() - started, target, (), unchanged=len(fingerprints)
+        )
+
+    # Gather: load and validate every input that changed before writing a byte.
+    workspace, problems = load_workspace(root, None if full or only else changed)
+    profiles = tuple(p for p in workspace.profiles if in_shard(Path(p.file).stem, shard))
     if only is not None:
-        profiles = tuple(p for p in profiles if only in (p.slug, Path(p.file).stem))
-        if not profiles:
-            slugs = [p.slug for p in workspace.profiles] + [
-                Path(p.file).stem for p in workspace.profiles
-            ]
-            raise PostrunError(
-                Problem(
-                    "profiles/",
-                    None,
-                    "--only",
-                    f"no client has the slug `{only}`",
-                    did_you_mean(only, slugs) or "see `postrun list` for slugs",
-                )
-            )
+        profiles = _select(workspace, only)
         if not target.is_dir():
             raise PostrunError(
                 Problem(
@@ -86,31 +286,89 @@ def build(
                     "run `postrun build` once without --only",
                 )
             )
-    # Gather first: every plan is made before a byte is written.
-    plans: list[Plan] = [plan(p, workspace.content.protocol, workspace.content) for p in profiles]
-    renderer = Renderer(workspace, source_date())
-    files = pages = 0
-    if only is not None:
-        staged = StagedDir(target / plans[0].profile.slug)
-        with staged:
-            files_of = renderer.client_files(plans[0])
-            staged.write_all(sorted(files_of.items()))
-            pages = sum(1 for name in files_of if name.endswith(".html"))
-            staged.commit()
-        files = staged.files
-    else:
-        staged = StagedDir(target)
-        with staged:
+    _check_slugs_against(profiles, known, changed)
+    renderer = Renderer(workspace, stamp)
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staged = StagedDir(target)
+    with staged:
+        _WORK.update(
+            workspace=workspace,
+            renderer=renderer,
+            staging=staged.path,
+            previous=None if full or not target.is_dir() else target,
+            profiles=profiles,
+        )
+        try:
+            results = list(_render_all(len(profiles), jobs, progress))
+        finally:
+            _WORK.clear()
+        files = sum(r[2] for r in results)
+        pages = sum(r[3] for r in results)
+        built = {
+            stem: {"hash": fingerprints.get(stem, ""), "slug": slug} for stem, slug, _, _ in results
+        }
+        if full and only is None:
             staged.write_all(sorted(renderer.root_files().items()))
-            for done, client_plan in enumerate(plans, 1):
-                files_of = renderer.client_files(client_plan)
-                staged.write_all(sorted(files_of.items()), under=client_plan.profile.slug)
-                pages += sum(1 for name in files_of if name.endswith(".html"))
-                del files_of
-                if progress is not None:
-                    progress(done, len(plans))
+            files += len(renderer.root_files())
             staged.commit()
-        files = staged.files
+            clients = built
+        else:
+            # Swap each rebuilt client's folder in; drop the folders of deleted profiles.
+            staged.swap_children(
+                [slug for _, slug, _, _ in results],
+                [known[stem]["slug"] for stem in deleted if "slug" in known[stem]],
+            )
+            clients = {**{s: v for s, v in known.items() if s not in deleted}, **built}
+            if only is not None:
+                clients = {}
+    if only is None:
+        _write_manifest(manifest_file, shared, clients, shard)
+    elif manifest_file.exists():
+        manifest_file.unlink()  # --only builds whatever the manifest says: start afresh next time
     return BuildResult(
-        len(plans), files, pages, time.perf_counter() - started, target, tuple(problems.warnings)
+        len(results),
+        files,
+        pages,
+        time.perf_counter() - started,
+        target,
+        tuple(problems.warnings),
+        unchanged=len(fingerprints) - len(changed) if not full else 0,
+        removed=len(deleted),
     )
+
+
+def _select(workspace: Workspace, only: str) -> tuple[Profile, ...]:
+    chosen = tuple(p for p in workspace.profiles if only in (p.slug, Path(p.file).stem))
+    if chosen:
+        return chosen
+    names = [p.slug for p in workspace.profiles] + [Path(p.file).stem for p in workspace.profiles]
+    raise PostrunError(
+        Problem(
+            "profiles/",
+            None,
+            "--only",
+            f"no client has the slug `{only}`",
+            did_you_mean(only, names) or "see `postrun list` for slugs",
+        )
+    )
+
+
+def _check_slugs_against(
+    profiles: tuple[Profile, ...], known: dict[str, dict[str, str]], changed: frozenset[str]
+) -> None:
+    """A changed profile must not take the slug of an unchanged one (loaded ones are checked)."""
+    taken = {v.get("slug"): stem for stem, v in known.items() if stem not in changed}
+    for profile in profiles:
+        stem = Path(profile.file).stem
+        other = taken.get(profile.slug)
+        if other is not None and other != stem:
+            raise PostrunError(
+                Problem(
+                    profile.file,
+                    None,
+                    "slug",
+                    f"the slug `{profile.slug}` is also used by profiles/{other}.yaml",
+                    "each client needs her own slug: change one of them",
+                )
+            )

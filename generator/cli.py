@@ -124,11 +124,36 @@ def check(opts: Options, strict: bool, today: str | None) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Write the site here instead of site/.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 256),
+    metavar="N",
+    help="Build with N processes (default: all cores).",
+)
+@click.option(
+    "--shard",
+    metavar="K/N",
+    help="Build only the K-th of N equal shares of the clients (for CI matrices).",
+)
+@click.option("--clean", is_flag=True, help="Rebuild every client, even unchanged ones.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
 @click.pass_obj
-def build(opts: Options, only: str | None, out: Path | None, quiet: bool) -> None:
-    """Build every client's website into site/ (atomically: a failed build changes nothing)."""
+def build(
+    opts: Options,
+    only: str | None,
+    out: Path | None,
+    jobs: int | None,
+    shard: str | None,
+    clean: bool,
+    quiet: bool,
+) -> None:
+    """Build every client's website into site/ (atomically: a failed build changes nothing).
+
+    Only clients whose profile changed are rebuilt, unless content, templates or postrun
+    changed (then everyone is)."""
     from .build import build as run_build
+    from .build import parse_shard
 
     show_bar = not quiet and sys.stderr.isatty()
     bar: Any = None
@@ -140,17 +165,34 @@ def build(opts: Options, only: str | None, out: Path | None, quiet: bool) -> Non
         if bar is None:
             bar = click.progressbar(length=total, label="Building", file=sys.stderr)
             bar.__enter__()
-        bar.update(1)
+        bar.update(done - bar.pos)
         if done == total:
             bar.__exit__(None, None, None)
 
-    result = run_build(opts.root, out=out, only=only, progress=progress)
+    result = run_build(
+        opts.root,
+        out=out,
+        only=only,
+        progress=progress,
+        jobs=jobs,
+        shard=parse_shard(shard) if shard else None,
+        incremental=not clean,
+    )
     _show_warnings(result.warnings)
-    if not quiet:
-        click.echo(
-            f"Built {result.clients} client{'s' if result.clients != 1 else ''}, "
-            f"{result.pages} pages in {result.seconds:.2f} s → {result.out}/"
-        )
+    if quiet:
+        return
+    if not result.clients and not result.removed:
+        click.echo(f"Nothing to rebuild: {result.unchanged} clients unchanged → {result.out}/")
+        return
+    parts = [
+        f"Built {result.clients} client{'s' if result.clients != 1 else ''}, "
+        f"{result.pages} pages in {result.seconds:.2f} s"
+    ]
+    if result.unchanged:
+        parts.append(f"{result.unchanged} unchanged")
+    if result.removed:
+        parts.append(f"{result.removed} removed")
+    click.echo(f"{', '.join(parts)} → {result.out}/")
 
 
 @cli.command()

@@ -819,11 +819,14 @@ def load_profiles(
     protocol: Protocol | None,
     render: MarkdownRenderer,
     secret: bytes | None = None,
+    stems: frozenset[str] | None = None,
 ) -> tuple[Profile, ...]:
-    folder = root / "profiles"
+    """Every profile (or only those whose file stem is in ``stems``), sorted by file name."""
     profiles: list[Profile] = []
     seen: dict[str, str] = {}
-    paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    paths = profile_paths(root)
+    if stems is not None:
+        paths = [p for p in paths if p.stem in stems]
     for path in paths:
         rel = f"profiles/{path.name}"
         data = read_mapping(path, rel, problems)
@@ -1178,10 +1181,16 @@ def workspace_secret(root: Path, problems: Problems) -> bytes | None:
 # ------------------------------------------------------------------ the workspace
 
 
-def load_workspace(root: Path) -> tuple[Workspace, Problems]:
+def profile_paths(root: Path) -> list[Path]:
+    folder = root / "profiles"
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+def load_workspace(root: Path, stems: frozenset[str] | None = None) -> tuple[Workspace, Problems]:
     """Load and validate everything; raise one PostrunError listing every error found.
 
-    Returns the workspace and the problems (warnings only, when it returns).
+    With ``stems``, only those profiles are read (an incremental build knows the rest are
+    unchanged since they last built cleanly). Returns the workspace and the warnings.
     """
     problems = Problems()
     if not (root / "content").is_dir():
@@ -1199,8 +1208,9 @@ def load_workspace(root: Path) -> tuple[Workspace, Problems]:
     pages = load_pages(root, problems, render)
     broken = frozenset(p.stem for p in (root / "content/exercises").glob("*.md")) - set(exercises)
     protocol = load_protocol(root, problems, exercises, broken)
-    profiles = load_profiles(root, problems, protocol, render, workspace_secret(root, problems))
-    if not (root / "profiles").is_dir() or (not profiles and not problems.errors):
+    secret = workspace_secret(root, problems)
+    profiles = load_profiles(root, problems, protocol, render, secret, stems)
+    if stems is None and (not (root / "profiles").is_dir() or not profiles) and not problems.errors:
         problems.add(
             "profiles/",
             None,

@@ -74,6 +74,35 @@ class StagedDir:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 
+    def swap_children(self, rebuilt: list[str], removed: list[str]) -> None:
+        """Replace only the ``rebuilt`` folders of the target (and delete ``removed`` ones).
+
+        Every folder was fully written before the first rename; if a rename fails, the ones
+        already swapped are put back, so the target is either all old or all new.
+        """
+        trash = Path(tempfile.mkdtemp(prefix=f".{self.target.name}-old-", dir=self.target.parent))
+        done: list[tuple[Path, Path | None]] = []
+        try:
+            for name in [*rebuilt, *removed]:
+                live = self.target / name
+                old: Path | None = None
+                if live.exists():
+                    old = trash / name
+                    live.rename(old)
+                done.append((live, old))
+                if name in rebuilt:
+                    (self.path / name).rename(live)
+        except OSError:
+            for live, old in reversed(done):
+                if old is not None:
+                    if live.exists():
+                        shutil.rmtree(live)
+                    old.rename(live)
+            raise
+        finally:
+            shutil.rmtree(trash, ignore_errors=True)
+        self.discard()
+
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
 

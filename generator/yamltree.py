@@ -30,6 +30,10 @@ _PLAIN_TAGS = {
 }
 
 
+# LibYAML's parser when PyYAML was built with it (it usually is): same nodes and marks, faster.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class YMap(dict[str, Any]):
     """A mapping read from YAML; ``line`` is where it starts, ``key_lines`` where each key is."""
 
@@ -121,7 +125,7 @@ def parse(text: str, file: str, problems: Problems, line_offset: int = 0) -> Any
     An empty document yields None without a problem; callers decide whether that is allowed.
     """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = None if mark is None else mark.line + 1 + line_offset

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +20,9 @@ PRIYA = "priya-shah-9is6wm"
 LENA = "lena-okafor-83gqef"
 
 Workspace = Callable[..., Path]
+
+# Build manifests go to a throwaway cache, never the developer's ~/.cache.
+os.environ["POSTRUN_CACHE_DIR"] = tempfile.mkdtemp(prefix="postrun-test-cache-")
 
 
 @pytest.fixture

@@ -1,0 +1,148 @@
+"""Benchmark postrun on N synthetic clients.
+
+    python bench/bench.py 1000            # N clients, all cores
+    python bench/bench.py 1000 --jobs 1   # one process
+
+Makes a temporary workspace from the example one with N varied profiles (a fixed random seed,
+so every run builds the same practice), then times, each as a separate `postrun build` process:
+a full build, a no-op rebuild, a rebuild after one profile changed, and a rebuild after one
+exercise changed. Peak memory is the largest total resident memory of the build's process tree,
+sampled every 20 ms. Prints a Markdown table (the README shows the latest one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+RUN_SETS = {1: [("sat",), ("sun",), ("wed",)],
+            2: [("tue", "sat"), ("mon", "thu"), ("wed", "sun")],
+            3: [("tue", "thu", "sat"), ("mon", "wed", "fri"), ("tue", "fri", "sun")]}
+
+
+def profile(rng: random.Random, i: int) -> str:
+    delivery = date(2026, 1, 1) + timedelta(days=rng.randrange(0, 300))
+    clearance = delivery + timedelta(days=rng.randrange(42, 70))
+    runs = rng.choice((1, 2, 3, 3))
+    run_days = rng.choice(RUN_SETS[runs])
+    free = [d for d in DAYS if d not in run_days]
+    strength = sorted(rng.sample(free, 3 if len(free) >= 5 else 2), key=DAYS.index)
+    lines = [
+        f'name: "Client {i} Example"',
+        f"delivery_date: {delivery}",
+        f"delivery: {rng.choice(('vaginal', 'assisted', 'caesarean'))}",
+        f"clearance_date: {clearance}",
+        f"level: {rng.choice(('beginner', 'intermediate'))}",
+        f"runs_per_week: {runs}",
+        f"run_days: [{', '.join(run_days)}]",
+        f"strength_days: [{', '.join(strength)}]",
+        f"breastfeeding: {rng.choice(('true', 'false'))}",
+    ]
+    if rng.random() < 0.3:
+        lines.append(f"injuries_healed_date: {delivery + timedelta(days=rng.randrange(60, 120))}")
+    if rng.random() < 0.5:
+        goal = clearance + timedelta(days=rng.randrange(90, 200))
+        lines.append(f'goal: {{label: "parkrun 5 km", date: {goal}}}')
+    if rng.random() < 0.3:
+        first = clearance + timedelta(days=rng.randrange(40, 80))
+        lines += ["check_ins:",
+                  f"  - {{date: {first}, symptoms: [{rng.choice(('pain', 'leakage'))}]}}",
+                  f"  - {{date: {first + timedelta(days=14)}, symptoms: []}}"]
+    lines += ["coach_note: |", f"  Hello! A short note for client {i}, with **bold** words."]
+    return "\n".join(lines) + "\n"
+
+
+def make_workspace(n: int, where: Path) -> Path:
+    root = where / "practice"
+    for name in ("content", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / ".postrun-secret", root / ".postrun-secret")
+    (root / "profiles").mkdir()
+    rng = random.Random(20261122)
+    for i in range(n):
+        (root / "profiles" / f"client-{i:05d}.yaml").write_text(profile(rng, i), "utf-8")
+    return root
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory (bytes) of a process and all its descendants."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/statm") as f:
+                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                stack.extend(int(c) for c in f.read().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def run(root: Path, *args: str) -> tuple[float, int, str]:
+    """Wall seconds, peak tree memory (bytes) and output of one `postrun build`."""
+    cmd = [sys.executable, "-m", "generator", "-C", str(root), "build", *args]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = 0
+
+    def sample() -> None:
+        nonlocal peak
+        while proc.poll() is None:
+            peak = max(peak, tree_rss(proc.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    output = proc.communicate()[0]
+    seconds = time.perf_counter() - started
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed:\n{output}")
+    return seconds, peak, output.strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", type=int, help="number of synthetic clients")
+    parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: all)")
+    args = parser.parse_args()
+    extra = ["--jobs", str(args.jobs)] if args.jobs else []
+    with tempfile.TemporaryDirectory(prefix="postrun-bench-") as tmp:
+        root = make_workspace(args.n, Path(tmp))
+        full, full_mem, out = run(root, *extra)
+        pages = sum(1 for _ in (root / "site").rglob("*.html"))
+        noop, noop_mem, _ = run(root, *extra)
+        profile_path = root / "profiles" / "client-00007.yaml"
+        profile_path.write_text(profile_path.read_text("utf-8").replace("A short note",
+                                                                        "A changed note"))
+        one, one_mem, _ = run(root, *extra)
+        exercise = root / "content" / "exercises" / "dead-bug.md"
+        exercise.write_text(exercise.read_text("utf-8").rstrip() + "\n\nBreathe out slowly.\n")
+        edit, edit_mem, _ = run(root, *extra)
+    cores = os.cpu_count()
+    print(f"postrun benchmark: {args.n} clients, {pages} pages, {cores} cores, "
+          f"jobs={args.jobs or 'all'}, Python {sys.version.split()[0]}")
+    print(f"(last build said: {out.splitlines()[-1] if out else ''})\n")
+    print("| build | wall time | pages/s | peak memory |")
+    print("|---|---:|---:|---:|")
+    for label, seconds, mem in (("full build", full, full_mem), ("no-op rebuild", noop, noop_mem),
+                                ("one profile changed", one, one_mem),
+                                ("one exercise edited", edit, edit_mem)):
+        rate = f"{pages / seconds:,.0f}" if label in ("full build", "one exercise edited") else "—"
+        print(f"| {label} | {seconds:.2f} s | {rate} | {mem / 2**20:.0f} MB |")
+
+
+if __name__ == "__main__":
+    main()

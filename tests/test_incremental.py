@@ -1,0 +1,175 @@
+"""Fast builds that stay correct: parallel == serial, incremental == clean, exact shards."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+
+from .conftest import LENA, PRIYA, SAM, Workspace
+from .sitecheck import tree_digest
+
+MANY = 30  # enough clients for the build to use worker processes
+
+
+def many_clients(workspace: Workspace) -> Path:
+    root = workspace()
+    template = (root / "profiles/sam-rivera.yaml").read_text("utf-8")
+    for i in range(MANY):
+        text = template.replace("Sam Rivera", f"Client {i}").replace(
+            "2026-09-01", f"2026-08-{1 + i % 28:02d}")
+        (root / f"profiles/client-{i:02d}.yaml").write_text(text, "utf-8")
+    return root
+
+
+def build(runner: CliRunner, root: Path, *args: str) -> str:
+    result = runner.invoke(cli, ["-C", str(root), "build", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def clean_build(runner: CliRunner, root: Path, name: str) -> dict[str, str]:
+    out = root.parent / name
+    build(runner, root, "--clean", "--out", str(out))
+    return tree_digest(out)
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def test_parallel_build_is_byte_identical_to_one_process(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    root = many_clients(workspace)
+    build(runner, root, "--jobs", "1", "--out", str(root.parent / "serial"))
+    build(runner, root, "--jobs", "2", "--out", str(root.parent / "parallel"))
+    serial = tree_digest(root.parent / "serial")
+    assert len([k for k in serial if k.endswith("/index.html")]) == MANY + 3
+    assert tree_digest(root.parent / "parallel") == serial
+
+
+EDITS = {
+    "a profile": ("profiles/sam-rivera.yaml", "Welcome, Sam!", "Hi Sam!"),
+    "an exercise": ("content/exercises/dead-bug.md", "\n---\n1.", "\n---\nGo slow.\n\n1."),
+    "a template": ("templates/page.html", "Back to your plan", "Back to the plan"),
+    "the protocol": ("content/protocol.yaml", "sessions_per_stage: 3", "sessions_per_stage: 2"),
+    "site settings": ("content/site.yaml", "Jo Alvarez", "Jo A. Alvarez"),
+}
+
+
+@pytest.mark.parametrize("change", sorted(EDITS))
+def test_incremental_build_equals_a_clean_build_after_each_kind_of_change(
+    runner: CliRunner, workspace: Workspace, change: str
+) -> None:
+    root = workspace()
+    build(runner, root)
+    path, old, new = EDITS[change]
+    text = (root / path).read_text("utf-8")
+    assert old in text
+    (root / path).write_text(text.replace(old, new, 1), "utf-8")
+    build(runner, root)
+    assert tree_digest(root / "site") == clean_build(runner, root, "clean")
+
+
+def test_a_new_and_a_deleted_profile_match_a_clean_build(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    root = workspace()
+    build(runner, root)
+    (root / "profiles/priya-shah.yaml").unlink()
+    text = (root / "profiles/sam-rivera.yaml").read_text("utf-8").replace("Sam Rivera", "Noor Ali")
+    (root / "profiles/noor-ali.yaml").write_text(text, "utf-8")
+    out = build(runner, root)
+    assert "Built 1 client" in out and "1 removed" in out and "2 unchanged" in out
+    assert not (root / "site" / PRIYA).exists()
+    assert len(list((root / "site").glob("noor-ali-*/index.html"))) == 1
+    assert tree_digest(root / "site") == clean_build(runner, root, "clean")
+
+
+def test_unchanged_clients_and_files_are_not_rewritten(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    root = workspace()
+    build(runner, root)
+    before = inodes(root / "site")
+    profile = root / "profiles/sam-rivera.yaml"
+    profile.write_text(profile.read_text("utf-8").replace("Welcome, Sam!", "Hi Sam!"), "utf-8")
+    out = build(runner, root)
+    assert "Built 1 client" in out and "2 unchanged" in out
+    after = inodes(root / "site")
+    for key in before:
+        if key.startswith((f"{LENA}/", f"{PRIYA}/")) or "/" not in key:
+            assert after[key] == before[key], f"{key} was rewritten"
+    assert after[f"{SAM}/exercise-dead-bug.html"] == before[f"{SAM}/exercise-dead-bug.html"]
+    assert after[f"{SAM}/index.html"] != before[f"{SAM}/index.html"]
+
+
+def test_a_build_with_nothing_changed_touches_nothing(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    root = workspace()
+    build(runner, root)
+    before = {k: (v, (root / "site" / k).stat().st_mtime_ns)
+              for k, v in inodes(root / "site").items()}
+    out = build(runner, root)
+    assert out.startswith("Nothing to rebuild: 3 clients unchanged")
+    assert {k: (v, (root / "site" / k).stat().st_mtime_ns)
+            for k, v in inodes(root / "site").items()} == before
+
+
+def test_the_build_cache_stays_out_of_the_site_and_the_workspace(
+    runner: CliRunner, workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POSTRUN_CACHE_DIR", str(tmp_path / "cache"))
+    root = workspace()
+    before = sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+    build(runner, root)
+    after = sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                   if not p.relative_to(root).as_posix().startswith("site"))
+    assert after == before
+    assert len(list((tmp_path / "cache").glob("manifest-*.json"))) == 1
+    assert not [p for p in (root / "site").rglob("*.json") if p.name != "plan.json"]
+
+
+def test_a_failed_incremental_build_leaves_the_site(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    root = workspace()
+    build(runner, root)
+    before = tree_digest(root / "site")
+    (root / "profiles/lena-okafor.yaml").write_text("name: Lena\nlevel: expert\n", "utf-8")
+    result = runner.invoke(cli, ["-C", str(root), "build"])
+    assert result.exit_code == 1
+    assert tree_digest(root / "site") == before
+    assert not [p for p in root.iterdir() if p.name.startswith(".site-")]
+
+
+def test_shards_partition_the_clients_exactly(runner: CliRunner, workspace: Workspace) -> None:
+    root = many_clients(workspace)
+    full = clean_build(runner, root, "full")
+    clients = {k.split("/")[0] for k in full if "/" in k}
+    seen: set[str] = set()
+    for k in (1, 2, 3):
+        out = root.parent / f"shard-{k}"
+        build(runner, root, "--shard", f"{k}/3", "--out", str(out))
+        shard = tree_digest(out)
+        mine = {key.split("/")[0] for key in shard if "/" in key}
+        assert mine, f"shard {k} is empty"
+        assert not mine & seen, "a client is in two shards"
+        seen |= mine
+        for key, digest in shard.items():
+            assert full[key] == digest, key
+    assert seen == clients
+
+
+@pytest.mark.parametrize("bad", ["0/3", "4/3", "two/3", "1"])
+def test_a_bad_shard_is_refused(runner: CliRunner, workspace: Workspace, bad: str) -> None:
+    result = runner.invoke(cli, ["-C", str(workspace()), "build", "--shard", bad])
+    assert result.exit_code == 1
+    assert re.search(r"is not a shard like", result.output)
