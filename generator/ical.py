@@ -1,19 +1,26 @@
-"""calendar.ics for one client (RFC 5545, written with the ``icalendar`` library).
+"""calendar.ics for one client (RFC 5545).
 
 Part of the render stage. Every session except rest days becomes one event. UIDs come from the
 client's slug and the session's kind and number (the 5th run is always ``run-5``), never from
 its date, so a session that moves keeps its UID and a re-import or subscription updates events
 instead of duplicating them. DTSTAMP comes from SOURCE_DATE_EPOCH (or the plan's start), and
 SEQUENCE from the number of check-ins, so the same inputs give the same bytes.
+
+Time zones (the hard part of the format) come from the ``icalendar`` library, which turns the
+IANA database into VTIMEZONE blocks. The events themselves are plain property lines written
+here: icalendar's general-purpose serialiser folds lines one character at a time and took a
+third of a whole client's build; this writer does the same escaping and folding in a few
+microseconds per event. Tests read every file back with a second, independent parser.
 """
 
 from __future__ import annotations
 
 import hashlib
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import Timezone
 
 from .models import Plan, Session, Site
 
@@ -24,6 +31,46 @@ TITLES = {"strength": "Strength", "readiness": "Readiness check", "run_walk": "R
 def uid(plan: Plan, kind: str, number: int) -> str:
     client = hashlib.sha256(plan.profile.slug.encode("utf-8")).hexdigest()[:16]
     return f"{kind}-{number}-{client}@postrun"
+
+
+def escape(text: str) -> str:
+    """TEXT value escaping (RFC 5545 3.3.11)."""
+    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n"))
+
+
+def fold(line: str) -> bytes:
+    """One content line, folded at 75 octets without splitting a UTF-8 character (3.1)."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return data + b"\r\n"
+    parts: list[bytes] = []
+    start, limit = 0, 75
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # never cut inside a multi-byte character
+            end -= 1
+        parts.append(data[start:end])
+        start, limit = end, 74  # continuation lines start with a space
+    parts.append(data[start:])
+    return b"\r\n ".join(parts) + b"\r\n"
+
+
+def _stamp(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _duration(delta: timedelta) -> str:
+    minutes = int(abs(delta.total_seconds()) // 60)
+    return f"{'-' if delta < timedelta(0) else ''}PT{minutes}M"
+
+
+@lru_cache(maxsize=64)
+def _vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
+    """The VTIMEZONE block for the years a plan covers (computed once per zone and span)."""
+    zone = Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1),
+                              last_date=date(last_year, 12, 31))
+    return bytes(zone.to_ical()).replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 
 
 def _description(session: Session, plan: Plan) -> str:
@@ -42,51 +89,56 @@ def _description(session: Session, plan: Plan) -> str:
 def calendar_ics(plan: Plan, site: Site, stamp: datetime | None, week_of: dict[date, str]) -> bytes:
     """The client's calendar. ``week_of`` maps a date to its week page (for the event URL)."""
     profile = plan.profile
-    cal = Calendar()
-    cal.add("prodid", "-//postrun//return-to-running plan//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"Running plan · {site.practice}")
     zone = ZoneInfo(profile.timezone) if profile.timezone else None
-    if zone is not None:
-        cal.add("x-wr-timezone", profile.timezone)
-    dtstamp = stamp or datetime.combine(plan.start, time(0, 0), tzinfo=UTC)
+    timed = zone is not None and profile.session_time is not None
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//postrun//return-to-running plan//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape(f'Running plan · {site.practice}')}",
+    ]
+    out = [fold(line) for line in lines]
+    if timed:
+        out.append(fold(f"X-WR-TIMEZONE:{profile.timezone}"))
+        out.append(_vtimezone(str(profile.timezone), plan.start.year, plan.end.year + 1))
+    dtstamp = _stamp(stamp or datetime.combine(plan.start, time(0, 0), tzinfo=UTC))
+    sequence = len(profile.check_ins)
     counters: dict[str, int] = {}
     for session in plan.sessions:
         if session.kind == "rest":
             continue
         counters[session.kind] = counters.get(session.kind, 0) + 1
-        event = Event()
-        event.add("uid", uid(plan, session.kind, counters[session.kind]))
-        event.add("dtstamp", dtstamp)
-        event.add("sequence", len(profile.check_ins))
         title = TITLES[session.kind]
         if session.kind == "run_walk":
             title = f"{title} · stage {session.stage}"
-        event.add("summary", title)
-        event.add("description", _description(session, plan))
-        if zone is not None and profile.session_time is not None:
-            start = datetime.combine(session.date, profile.session_time, tzinfo=zone)
+        event = [
+            "BEGIN:VEVENT",
+            f"UID:{uid(plan, session.kind, counters[session.kind])}",
+            f"DTSTAMP:{dtstamp}",
+            f"SEQUENCE:{sequence}",
+            f"SUMMARY:{escape(title)}",
+            f"DESCRIPTION:{escape(_description(session, plan))}",
+        ]
+        if timed:
+            assert profile.session_time is not None
+            start = datetime.combine(session.date, profile.session_time)
             seconds = session.total_seconds or DURATIONS.get(session.kind, 1800)
-            event.add("dtstart", start)
-            event.add("dtend", start + timedelta(seconds=seconds))
+            end = start + timedelta(seconds=seconds)
+            event += [f"DTSTART;TZID={profile.timezone}:{start:%Y%m%dT%H%M%S}",
+                      f"DTEND;TZID={profile.timezone}:{end:%Y%m%dT%H%M%S}"]
         else:
-            event.add("dtstart", session.date)
-            event.add("dtend", session.date + timedelta(days=1))
-            event.add("transp", "TRANSPARENT")
+            event += [f"DTSTART;VALUE=DATE:{session.date:%Y%m%d}",
+                      f"DTEND;VALUE=DATE:{session.date + timedelta(days=1):%Y%m%d}",
+                      "TRANSP:TRANSPARENT"]
         if site.base_url and session.date in week_of:
-            event.add("url", f"{site.base_url}{profile.slug}/{week_of[session.date]}")
+            event.append(f"URL:{site.base_url}{profile.slug}/{week_of[session.date]}")
         if profile.reminder_minutes is not None:
-            alarm = Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("description", title)
-            alarm.add("trigger", timedelta(minutes=-profile.reminder_minutes))
-            event.add_component(alarm)
-        cal.add_component(event)
-    if zone is not None:
-        # Only the years the plan covers: a compact VTIMEZONE that every calendar reads alike.
-        cal.add_missing_timezones(
-            first_date=date(plan.start.year, 1, 1), last_date=date(plan.end.year + 1, 12, 31)
-        )
-    return bytes(cal.to_ical())
+            event += ["BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{escape(title)}",
+                      f"TRIGGER:{_duration(timedelta(minutes=-profile.reminder_minutes))}",
+                      "END:VALARM"]
+        event.append("END:VEVENT")
+        out.extend(fold(line) for line in event)
+    out.append(fold("END:VCALENDAR"))
+    return b"".join(out)

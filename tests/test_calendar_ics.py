@@ -148,3 +148,16 @@ def test_bad_session_time_and_timezone_are_reported(
     result = runner.invoke(cli, ["-C", str(root), "check"])
     assert result.exit_code == 1
     assert "session_time" in result.output and "unknown time zone 'Mars/Base'" in result.output
+
+
+def test_lines_are_folded_at_75_octets_without_splitting_characters() -> None:
+    from generator.ical import escape, fold
+
+    line = "DESCRIPTION:" + escape("Bulgarian split squat: 2 × 8 each side; ✓ done, next\n") * 6
+    folded = fold(line)
+    assert folded.endswith(b"\r\n")
+    physical = folded[:-2].split(b"\r\n")
+    assert all(len(part) <= 75 for part in physical)
+    assert all(part.startswith(b" ") for part in physical[1:])
+    assert b"".join(p[1:] if i else p for i, p in enumerate(physical)).decode("utf-8") == line
+    assert escape("a;b,c\\d\ne") == "a\\;b\\,c\\\\d\\ne"
