@@ -18,6 +18,7 @@ before anything in the target changes; a failure leaves the previous site as it 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import multiprocessing
 import os
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import PostrunError, Problem, did_you_mean
+from .errors import PostrunError, Problem, Problems, did_you_mean
 from .load import SECRET_FILE, load_workspace, profile_paths
 from .models import Profile, Workspace
 from .plan import plan
@@ -185,6 +186,10 @@ def _render_client(index: int) -> tuple[str, str, int, int]:
     previous: Path | None = _WORK["previous"]
     profile: Profile = _WORK["profiles"][index]
     files = renderer.client_files(plan(profile, workspace.content.protocol, workspace.content))
+    if profile.passphrase_env is not None:
+        from .encrypt import encrypt_client
+
+        files = encrypt_client(files, _WORK["passphrases"][profile.slug], profile.slug, renderer)
     folder = staging / profile.slug
     old = previous / profile.slug if previous is not None else None
     for rel in sorted(files):
@@ -264,7 +269,12 @@ def build(
     if only is not None or full:
         changed = frozenset(fingerprints)
     else:
-        changed = frozenset(s for s, h in fingerprints.items() if known.get(s, {}).get("hash") != h)
+        changed = frozenset(
+            s
+            for s, h in fingerprints.items()
+            if known.get(s, {}).get("hash") != h
+            or known[s].get("key", "") != _key_mark(root, known[s].get("env"))
+        )
     deleted = sorted(set(known) - set(fingerprints))
     if not full and not changed and not deleted and (root / "content").is_dir():
         return BuildResult(
@@ -287,6 +297,7 @@ def build(
                 )
             )
     _check_slugs_against(profiles, known, changed)
+    passphrases = read_passphrases(profiles)
     renderer = Renderer(workspace, stamp)
 
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -298,6 +309,7 @@ def build(
             staging=staged.path,
             previous=None if full or not target.is_dir() else target,
             profiles=profiles,
+            passphrases=passphrases,
         )
         try:
             results = list(_render_all(len(profiles), jobs, progress))
@@ -305,8 +317,14 @@ def build(
             _WORK.clear()
         files = sum(r[2] for r in results)
         pages = sum(r[3] for r in results)
+        envs = {Path(p.file).stem: p.passphrase_env for p in profiles if p.passphrase_env}
         built = {
-            stem: {"hash": fingerprints.get(stem, ""), "slug": slug} for stem, slug, _, _ in results
+            stem: {
+                "hash": fingerprints.get(stem, ""),
+                "slug": slug,
+                **({"env": envs[stem], "key": _key_mark(root, envs[stem])} if stem in envs else {}),
+            }
+            for stem, slug, _, _ in results
         }
         if full and only is None:
             staged.write_all(sorted(renderer.root_files().items()))
@@ -336,6 +354,48 @@ def build(
         unchanged=len(fingerprints) - len(changed) if not full else 0,
         removed=len(deleted),
     )
+
+
+def _key_mark(root: Path, env: str | None) -> str:
+    """Tells whether a protected client's passphrase changed, without storing anything that
+    helps guess it: an HMAC keyed with the workspace's secret."""
+    if env is None:
+        return ""
+    secret = root / SECRET_FILE
+    key = secret.read_bytes() if secret.is_file() else b""
+    value = os.environ.get(env, "").encode("utf-8")
+    return hmac.new(key, env.encode("utf-8") + b"\0" + value, "sha256").hexdigest()
+
+
+def read_passphrases(profiles: tuple[Profile, ...]) -> dict[str, str]:
+    """Each protected client's passphrase, from the environment (read here, at the edge)."""
+    found: dict[str, str] = {}
+    problems = Problems()
+    for profile in profiles:
+        name = profile.passphrase_env
+        if name is None:
+            continue
+        value = os.environ.get(name, "")
+        if not value:
+            problems.add(
+                profile.file,
+                None,
+                "passphrase_env",
+                f"the environment variable {name} is not set",
+                f"set it before building, e.g. `export {name}='…'`; it is never stored",
+            )
+        elif len(value) < 8:
+            problems.add(
+                profile.file,
+                None,
+                "passphrase_env",
+                f"the passphrase in {name} is shorter than 8 characters",
+                "use four or more random words, e.g. 'maple tide orbit kettle'",
+            )
+        else:
+            found[profile.slug] = value
+    problems.raise_if_errors()
+    return found
 
 
 def _select(workspace: Workspace, only: str) -> tuple[Profile, ...]:

@@ -868,6 +868,7 @@ PROFILE_FIELDS = (
     "session_time",
     "timezone",
     "reminder_minutes",
+    "passphrase_env",
 )
 
 _DEFAULT_RUN_DAYS = {1: (5,), 2: (1, 5), 3: (1, 3, 5)}
@@ -983,6 +984,14 @@ def load_profile(
             "add e.g. `timezone: Europe/London`",
         )
     reminder = f.integer("reminder_minutes", 0, 10080, default=-1)
+    passphrase_env = f.text("passphrase_env") or None
+    if passphrase_env is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", passphrase_env):
+        f.error(
+            "passphrase_env",
+            f"`passphrase_env` must be an environment variable name (got {passphrase_env!r})",
+            "e.g. SAM_PASSPHRASE: letters, digits, underscores",
+        )
+        passphrase_env = None
     goal = None
     gf = f.mapping("goal")
     if gf is not None:
@@ -1075,6 +1084,7 @@ def load_profile(
         session_time=session_time,
         timezone=timezone,
         reminder_minutes=None if reminder in (None, -1) else reminder,
+        passphrase_env=passphrase_env,
     )
 
 

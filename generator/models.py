@@ -221,6 +221,8 @@ class Profile:
     """IANA time zone of ``session_time``, e.g. ``Europe/London``."""
     reminder_minutes: int | None = None
     """Calendar reminder this many minutes before each session's start."""
+    passphrase_env: str | None = None
+    """Name of the environment variable holding her passphrase: her pages are then encrypted."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -155,6 +155,7 @@ def test_shards_partition_the_clients_exactly(runner: CliRunner, workspace: Work
     full = clean_build(runner, root, "full")
     clients = {k.split("/")[0] for k in full if "/" in k}
     seen: set[str] = set()
+    merged: dict[str, str] = {}
     for k in (1, 2, 3):
         out = root.parent / f"shard-{k}"
         build(runner, root, "--shard", f"{k}/3", "--out", str(out))
@@ -165,7 +166,9 @@ def test_shards_partition_the_clients_exactly(runner: CliRunner, workspace: Work
         seen |= mine
         for key, digest in shard.items():
             assert full[key] == digest, key
+        merged.update(shard)
     assert seen == clients
+    assert merged == full  # copying the shards together gives the whole site
 
 
 @pytest.mark.parametrize("bad", ["0/3", "4/3", "two/3", "1"])
