@@ -9,6 +9,7 @@ still served.
 
 from __future__ import annotations
 
+import errno
 import html
 import mimetypes
 import shutil
@@ -21,7 +22,7 @@ from typing import Any
 import click
 
 from .build import build
-from .errors import PostrunError
+from .errors import PostrunError, Problem
 
 WATCHED = ("content", "templates", "profiles")
 DEBOUNCE_SECONDS = 0.3
@@ -196,5 +197,17 @@ def serve(root: Path, host: str, port: int, open_browser: bool) -> None:
             restart_delay=0,
             open_url_delay=0.5 if open_browser else None,
         )
+    except OSError as exc:
+        if exc.errno in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+            raise PostrunError(
+                Problem(
+                    f"{host}:{port}",
+                    None,
+                    "--port",
+                    f"cannot listen there ({exc.strerror})",
+                    "another preview may be running: stop it, or use e.g. --port 8001",
+                )
+            ) from None
+        raise
     finally:
         preview.close()

@@ -245,6 +245,17 @@ def test_serve_listens_on_loopback_only_by_default(served: object) -> None:
     assert status == 404
 
 
+def test_serve_on_a_port_in_use_says_so(runner: CliRunner, workspace: Workspace) -> None:
+    root = workspace()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(cli, ["-C", str(root), "serve", "--port", str(port)])
+    assert result.exit_code == 1, result.output
+    assert "cannot listen there" in result.output and "--port 8001" in result.output
+
+
 # ------------------------------------------------------------------ the wheel
 
 
