@@ -21,6 +21,10 @@ LENA = "lena-okafor-83gqef"
 
 Workspace = Callable[..., Path]
 
+# The browser fixtures (one Chromium for the whole session, the built example site and its
+# local server) are registered once here, so every test module shares them.
+pytest_plugins = ["tests.browser"]
+
 # Build manifests go to a throwaway cache, never the developer's ~/.cache.
 os.environ["POSTRUN_CACHE_DIR"] = tempfile.mkdtemp(prefix="postrun-test-cache-")
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import http.server
 import shutil
 import threading
 from collections.abc import Iterator
@@ -21,10 +20,8 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 
-from .browser import _Quiet, axe_source, browser
+from .browser import QuietServer, _Quiet, axe_source
 from .conftest import REPO, SAM
-
-__all__ = ["browser"]
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +50,7 @@ def locked_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 @pytest.fixture(scope="session")
 def locked_server(locked_site: Path) -> Iterator[str]:
     handler = functools.partial(_Quiet, directory=str(locked_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd = QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/{SAM}/"

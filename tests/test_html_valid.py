@@ -10,10 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from .browser import built_site
-
-__all__ = ["built_site"]
-
 
 def test_every_generated_page_is_valid_html(built_site: Path) -> None:
     if shutil.which("java") is None:

@@ -11,10 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .browser import axe_source, browser, built_site, server
+from .browser import axe_source
 from .conftest import LENA, SAM
-
-__all__ = ["browser", "built_site", "server"]
 
 pytestmark = pytest.mark.browser
 

@@ -1,7 +1,12 @@
 /* postrun: small additions on top of pages that work without JavaScript.
-   - marks today and the current week (the build never knows today's date);
-   - keeps readiness checklist ticks in this browser.
-   No network requests; text is set with textContent only. */
+   - marks today and the current week, and lists today's sessions (the build never knows
+     today's date);
+   - keeps readiness checklist ticks in this browser;
+   - a run/walk interval timer on each run/walk session (sound, vibration, spoken cues);
+   - a symptom check after each run, kept in this browser as her run log, to copy or download;
+   - registers the service worker (sw.js) so the whole site works offline after one visit.
+   Nothing is sent anywhere: no network requests but the site's own files; text is set with
+   textContent only. */
 "use strict";
 
 (function () {
@@ -37,6 +42,9 @@
       if (el.getAttribute("data-date") !== today) { return; }
       el.classList.add("is-today");
       slotOf(el).appendChild(label("Today", "today-tag"));
+      // In the calendar's month grid, the row of today is the current week.
+      var row = el.closest(".month-grid tr");
+      if (row) { row.classList.add("is-current-week"); }
     });
 
     var current = null;
@@ -57,6 +65,7 @@
     });
 
     fillThisWeek(current);
+    fillToday(current !== null);
     focusToday();
   }
 
@@ -72,7 +81,7 @@
         "You are in week " + current.getAttribute("data-week") + ": "));
       var a = document.createElement("a");
       a.href = link.getAttribute("href") + "#d" + today;
-      a.textContent = "see what's on today";
+      a.textContent = "see the whole week";
       box.appendChild(a);
     } else if (today < weeks[0].getAttribute("data-start")) {
       box.textContent = "Your plan starts on " + shownDate(weeks[0], 0) + ".";
@@ -83,6 +92,43 @@
     box.hidden = false;
     var hint = document.querySelector("[data-today-hint]");
     if (hint) { hint.hidden = true; }
+  }
+
+  // The overview's "Today" box: today's sessions, copied from the page's own list of every
+  // day (a <template>), each linking to its day on the week page.
+  function fillToday(inPlan) {
+    var box = document.querySelector("[data-today-box]");
+    var source = document.getElementById("sessions-by-day");
+    if (!box || !source || !source.content || !inPlan) { return; }
+    var list = box.querySelector("[data-today-sessions]");
+    var heading = box.querySelector("[data-today-date]");
+    var found = source.content.querySelectorAll('[data-day="' + today + '"]');
+    list.textContent = "";
+    found.forEach(function (item) { list.appendChild(document.importNode(item, true)); });
+    heading.textContent = longDay(today) + (found.length ? "" : ": nothing planned. Rest well.");
+    list.hidden = !found.length;
+    box.hidden = false;
+  }
+
+  var DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+
+  function parseIso(value) {
+    var parts = String(value).split("-");
+    return new Date(Number(parts[0]), Number(parts[1]) - 1, Number(parts[2]));
+  }
+
+  // "Tuesday 1 December", as the site writes dates.
+  function longDay(value) {
+    var d = parseIso(value);
+    return DAYS[d.getDay()] + " " + d.getDate() + " " + MONTHS[d.getMonth()];
+  }
+
+  // "Tue 1 Dec"
+  function shortDay(value) {
+    var d = parseIso(value);
+    return DAYS[d.getDay()].slice(0, 3) + " " + d.getDate() + " " + MONTHS[d.getMonth()].slice(0, 3);
   }
 
   // On a week page that holds today, bring today's section into view once, on load.
@@ -148,9 +194,643 @@
     }
   }
 
+  // ---------------------------------------------------------------- storage
+
+  function loadJson(key, fallback) {
+    try {
+      var value = JSON.parse(window.localStorage.getItem(key) || "null");
+      return value === null ? fallback : value;
+    } catch (e) {
+      return fallback;
+    }
+  }
+
+  function saveJson(key, value) {
+    try {
+      if (value === null) {
+        window.localStorage.removeItem(key);
+      } else {
+        window.localStorage.setItem(key, JSON.stringify(value));
+      }
+    } catch (e) {
+      // Storage may be unavailable (private mode, file://): it lasts for this visit only.
+    }
+  }
+
+  function noop() {}
+
+  // ---------------------------------------------------------------- cues: sound, buzz, voice
+
+  var audio = null;
+
+  // Made on a tap (Start), as browsers only let a page make sound after one.
+  function audioContext() {
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) { return null; }
+    try {
+      if (!audio) { audio = new Context(); }
+      if (audio.state === "suspended" && audio.resume) {
+        var resumed = audio.resume();
+        if (resumed && resumed.catch) { resumed.catch(noop); }
+      }
+    } catch (e) {
+      audio = null;
+    }
+    return audio;
+  }
+
+  function beep(ctx, frequency, at, length) {
+    var osc = ctx.createOscillator();
+    var gain = ctx.createGain();
+    var t = ctx.currentTime + at;
+    osc.type = "sine";
+    osc.frequency.value = frequency;
+    gain.gain.setValueAtTime(0.0001, t);
+    gain.gain.exponentialRampToValueAtTime(0.35, t + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, t + length);
+    osc.connect(gain);
+    gain.connect(ctx.destination);
+    osc.start(t);
+    osc.stop(t + length + 0.05);
+  }
+
+  // Jog: two rising beeps. Walk: one low tone. Done: three rising notes.
+  var CHIMES = {
+    jog: [[660, 0, 0.18], [880, 0.24, 0.22]],
+    walk: [[392, 0, 0.5]],
+    done: [[523, 0, 0.2], [659, 0.22, 0.2], [784, 0.44, 0.45]]
+  };
+  var BUZZ = { jog: [200, 100, 200], walk: [500], done: [200, 100, 200, 100, 500] };
+
+  function chime(kind) {
+    var ctx = audioContext();
+    if (ctx) {
+      try {
+        CHIMES[kind].forEach(function (n) { beep(ctx, n[0], n[1], n[2]); });
+      } catch (e) {
+        // No sound on this device: the voice, the buzz and the screen still tell her.
+      }
+    }
+    if (navigator.vibrate) {
+      try { navigator.vibrate(BUZZ[kind]); } catch (e) { /* not on this device */ }
+    }
+  }
+
+  function say(text) {
+    if (!window.speechSynthesis || typeof window.SpeechSynthesisUtterance !== "function") {
+      return;
+    }
+    try {
+      window.speechSynthesis.cancel();
+      var utterance = new window.SpeechSynthesisUtterance(text);
+      utterance.lang = document.documentElement.lang || "en";
+      window.speechSynthesis.speak(utterance);
+    } catch (e) {
+      // No voice on this device.
+    }
+  }
+
+  // ---------------------------------------------------------------- keep the screen awake
+
+  var wakeLock = null;
+  var wakeWanted = false;
+
+  function keepAwake(on) {
+    wakeWanted = on;
+    if (!on) {
+      if (wakeLock) { wakeLock.release().catch(noop); wakeLock = null; }
+      return;
+    }
+    if (wakeLock || !navigator.wakeLock || document.visibilityState !== "visible") { return; }
+    navigator.wakeLock.request("screen").then(function (lock) {
+      wakeLock = lock;
+      lock.addEventListener("release", function () {
+        if (wakeLock === lock) { wakeLock = null; }
+      });
+      if (!wakeWanted) { keepAwake(false); }
+    }).catch(noop);
+  }
+
+  // ---------------------------------------------------------------- run/walk timer
+
+  var PARTS = { warm_up: "Warm-up", main: "Main set", cool_down: "Cool-down" };
+  var timers = [];
+
+  // 125 -> "2 minutes 5 seconds", for the voice.
+  function spoken(seconds) {
+    var m = Math.floor(seconds / 60);
+    var s = seconds % 60;
+    var out = [];
+    if (m) { out.push(m + (m === 1 ? " minute" : " minutes")); }
+    if (s || !m) { out.push(s + (s === 1 ? " second" : " seconds")); }
+    return out.join(" ");
+  }
+
+  // 125 -> "2 min 5 s", as the page writes durations.
+  function short(seconds) {
+    var m = Math.floor(seconds / 60);
+    var s = seconds % 60;
+    return (m ? m + " min" : "") + (m && s ? " " : "") + (s ? s + " s" : "");
+  }
+
+  // 125.2 -> "2:06": whole seconds left, rounded up (0:00 only when it is over).
+  function clock(ms) {
+    var total = Math.max(0, Math.ceil(ms / 1000));
+    var h = Math.floor(total / 3600);
+    var m = Math.floor((total % 3600) / 60);
+    var s = total % 60;
+    var mm = h ? (m < 10 ? "0" : "") + m : String(m);
+    return (h ? h + ":" : "") + mm + ":" + (s < 10 ? "0" : "") + s;
+  }
+
+  function cue(seg) {
+    if (seg.p === "warm_up") { return "Warm up: " + seg.a + " " + spoken(seg.s); }
+    if (seg.p === "cool_down") { return "Cool down: " + seg.a + " " + spoken(seg.s); }
+    return seg.a === "jog" ? "Jog for " + spoken(seg.s) : "Walk now, " + spoken(seg.s);
+  }
+
+  function validSegments(value) {
+    if (!Array.isArray(value)) { return []; }
+    return value.filter(function (seg) {
+      return seg && (seg.a === "walk" || seg.a === "jog") && seg.s > 0 && PARTS[seg.p];
+    });
+  }
+
+  // Time comes from the clock, never from counting ticks: the elapsed time is "now" minus the
+  // start, minus the time spent paused, plus the time skipped. A phone that locks (and slows
+  // or stops the page's timers) finds the right segment as soon as it looks again.
+  function Timer(card, template) {
+    var self = this;
+    var segments = [];
+    try { segments = validSegments(JSON.parse(card.getAttribute("data-segments") || "[]")); } catch (e) { segments = []; }
+    if (!segments.length) { return; }
+    this.card = card;
+    this.segments = segments;
+    this.ends = [];
+    var sum = 0;
+    segments.forEach(function (seg) { sum += seg.s * 1000; self.ends.push(sum); });
+    this.total = sum;
+    var planned = card.querySelector("[data-plan]");
+    this.key = "postrun:timer:" + (planned ? planned.getAttribute("data-plan") : "") + ":" +
+      card.getAttribute("data-session-date");
+    this.state = null;
+    this.shown = null;
+    this.interval = null;
+
+    var root = document.importNode(template.content, true).querySelector("[data-timer]");
+    this.root = root;
+    function part(name) { return root.querySelector("[data-timer-" + name + "]"); }
+    this.el = {
+      start: part("start"), panel: part("panel"), now: part("now"), left: part("left"),
+      leftLabel: part("left-label"), strip: part("strip"), sessionLeft: part("session-left"),
+      total: part("total"), next: part("next"), pause: part("pause"), resume: part("resume"),
+      skip: part("skip"), end: part("end")
+    };
+    this.el.total.textContent = clock(this.total);
+    this.bars = segments.map(function (seg) {
+      var bar = document.createElement("span");
+      bar.className = "strip-part strip-" + seg.a;
+      bar.style.flexGrow = String(seg.s);
+      self.el.strip.appendChild(bar);
+      return bar;
+    });
+
+    this.el.start.addEventListener("click", function () { self.start(); });
+    this.el.pause.addEventListener("click", function () { self.pause(); });
+    this.el.resume.addEventListener("click", function () { self.resume(); });
+    this.el.skip.addEventListener("click", function () { self.skip(); });
+    this.el.end.addEventListener("click", function () { self.end(); });
+
+    var anchor = card.querySelector(".segments") || card.querySelector(".run-summary");
+    anchor.parentNode.insertBefore(root, anchor.nextSibling);
+    timers.push(this);
+
+    // A timer left running (the page reloaded, or the phone closed the tab) carries on.
+    var saved = loadJson(this.key, null);
+    if (saved && typeof saved.start === "number" && Date.now() - saved.start < 12 * 3600 * 1000) {
+      this.state = {
+        start: saved.start, paused: Number(saved.paused) || 0,
+        pausedAt: typeof saved.pausedAt === "number" ? saved.pausedAt : null,
+        skipped: Number(saved.skipped) || 0
+      };
+      if (this.elapsed() < this.total) {
+        this.show();
+        this.update(false);
+        if (this.state.pausedAt === null) { this.run(); }
+      } else {
+        this.state = null;
+        saveJson(this.key, null);
+      }
+    }
+  }
+
+  Timer.prototype.elapsed = function () {
+    var st = this.state;
+    var now = st.pausedAt !== null ? st.pausedAt : Date.now();
+    return Math.max(0, now - st.start - st.paused + st.skipped);
+  };
+
+  Timer.prototype.indexAt = function (elapsed) {
+    for (var i = 0; i < this.ends.length; i += 1) {
+      if (elapsed < this.ends[i]) { return i; }
+    }
+    return this.ends.length;
+  };
+
+  Timer.prototype.save = function () {
+    saveJson(this.key, this.state);
+  };
+
+  Timer.prototype.show = function () {
+    this.el.start.parentNode.hidden = true;
+    this.el.panel.hidden = false;
+  };
+
+  Timer.prototype.run = function () {
+    var self = this;
+    if (this.interval === null) {
+      this.interval = window.setInterval(function () { self.update(true); }, 250);
+    }
+    keepAwake(true);
+  };
+
+  Timer.prototype.halt = function () {
+    if (this.interval !== null) { window.clearInterval(this.interval); this.interval = null; }
+    var running = timers.some(function (t) { return t.interval !== null; });
+    if (!running) { keepAwake(false); }
+  };
+
+  Timer.prototype.start = function () {
+    timers.forEach(function (t) { if (t !== this && t.interval !== null) { t.pause(); } }, this);
+    audioContext();
+    this.state = { start: Date.now(), paused: 0, pausedAt: null, skipped: 0 };
+    this.shown = null;
+    this.bars.forEach(function (bar) { bar.classList.remove("is-done", "is-current"); });
+    this.root.setAttribute("data-state", "running");
+    this.el.pause.hidden = false;
+    this.el.resume.hidden = true;
+    this.el.skip.hidden = false;
+    this.el.end.hidden = true;
+    this.show();
+    this.save();
+    this.update(true);
+    this.run();
+    this.el.pause.focus();
+  };
+
+  Timer.prototype.pause = function () {
+    if (!this.state || this.state.pausedAt !== null) { return; }
+    this.state.pausedAt = Date.now();
+    this.save();
+    this.halt();
+    this.update(false);
+    this.status();
+    this.el.resume.focus();
+  };
+
+  Timer.prototype.resume = function () {
+    if (!this.state || this.state.pausedAt === null) { return; }
+    audioContext();
+    this.state.paused += Date.now() - this.state.pausedAt;
+    this.state.pausedAt = null;
+    this.save();
+    this.status();
+    this.update(true);
+    this.run();
+    this.el.pause.focus();
+  };
+
+  // To the start of the next segment (paused or not).
+  Timer.prototype.skip = function () {
+    if (!this.state) { return; }
+    var elapsed = this.elapsed();
+    var index = this.indexAt(elapsed);
+    if (index >= this.segments.length) { return; }
+    this.state.skipped += this.ends[index] - elapsed;
+    this.save();
+    this.update(true);
+  };
+
+  Timer.prototype.end = function () {
+    this.halt();
+    this.state = null;
+    this.shown = null;
+    saveJson(this.key, null);
+    this.root.setAttribute("data-state", "idle");
+    this.el.panel.hidden = true;
+    this.el.start.parentNode.hidden = false;
+    this.el.start.textContent = "Start timer";
+    this.el.start.focus();
+  };
+
+  // Shows where the clock says she is. `announce`: sound, buzz and voice when the segment
+  // changed since last shown (only the current one, however many passed while locked).
+  Timer.prototype.update = function (announce) {
+    if (!this.state) { return; }
+    var elapsed = this.elapsed();
+    var index = this.indexAt(elapsed);
+    var paused = this.state.pausedAt !== null;
+    var root = this.root;
+    this.root.setAttribute("data-state", index >= this.segments.length ? "done" : paused ? "paused" : "running");
+    this.el.pause.hidden = paused || index >= this.segments.length;
+    this.el.resume.hidden = !paused;
+    this.el.end.hidden = !paused;
+
+    if (index >= this.segments.length) {
+      this.finish(announce && this.shown !== index);
+      return;
+    }
+    var seg = this.segments[index];
+    var segLeft = this.ends[index] - elapsed;
+    setText(this.el.left, clock(segLeft));
+    setText(this.el.sessionLeft, clock(this.total - elapsed));
+    if (this.shown === index) { return; }
+
+    // A new segment: everything that changes only now (the live region too).
+    this.shown = index;
+    root.setAttribute("data-activity", seg.a);
+    root.setAttribute("data-part", seg.p);
+    root.setAttribute("data-index", String(index));
+    this.status();
+    this.el.leftLabel.textContent = seg.p === "main" ? "left of this " + seg.a :
+      "left of the " + PARTS[seg.p].toLowerCase();
+    var next = this.segments[index + 1];
+    this.el.next.textContent = next ? (next.p === "cool_down" ? "cool-down, " : "") + next.a + " " + short(next.s) : "finish";
+    this.bars.forEach(function (bar, i) {
+      bar.classList.toggle("is-done", i < index);
+      bar.classList.toggle("is-current", i === index);
+    });
+    if (announce) {
+      chime(seg.a);
+      say(cue(seg));
+    }
+  };
+
+  Timer.prototype.finish = function (announce) {
+    var wasShown = this.shown;
+    this.shown = this.segments.length;
+    this.halt();
+    saveJson(this.key, null);
+    this.state = null;
+    this.root.setAttribute("data-state", "done");
+    this.root.removeAttribute("data-activity");
+    setText(this.el.left, "0:00");
+    setText(this.el.sessionLeft, "0:00");
+    this.status();
+    this.bars.forEach(function (bar) { bar.classList.add("is-done"); bar.classList.remove("is-current"); });
+    this.el.pause.hidden = true;
+    this.el.resume.hidden = true;
+    this.el.skip.hidden = true;
+    this.el.end.hidden = true;
+    this.el.start.textContent = "Start again";
+    this.el.start.parentNode.hidden = false;
+    if (announce && wasShown !== this.segments.length) {
+      chime("done");
+      say("Well done, session complete");
+    }
+    // On to the symptom check.
+    var heading = this.card.querySelector(".after-run-title");
+    if (heading && !heading.closest("[hidden]")) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    }
+  };
+
+  // The live region: the current segment ("Jog · Main set, 3 of 16"), changed only when the
+  // segment changes, on pause and resume, and at the end; never every second.
+  Timer.prototype.status = function () {
+    var now = this.el.now;
+    var done = this.shown === this.segments.length;
+    var seg = done ? null : this.segments[this.shown];
+    var paused = !done && this.state && this.state.pausedAt !== null;
+    now.textContent = "";
+    function span(className, text) {
+      var el = document.createElement("span");
+      el.className = className;
+      el.textContent = text;
+      now.appendChild(el);
+      now.appendChild(document.createTextNode(" "));
+    }
+    if (done) {
+      span("timer-activity", "Done");
+      span("timer-part", "Well done, session complete.");
+      return;
+    }
+    if (paused) { span("timer-paused", "Paused"); }
+    span("timer-activity", seg.a === "jog" ? "Jog" : "Walk");
+    span("timer-part", PARTS[seg.p] + ", " + (this.shown + 1) + " of " + this.segments.length);
+  };
+
+  function setText(el, text) {
+    if (el.textContent !== text) { el.textContent = text; }
+  }
+
+  function timersOnPage() {
+    var template = document.getElementById("run-timer");
+    if (!template || !template.content) { return; }
+    document.querySelectorAll("[data-run][data-segments]").forEach(function (card) {
+      new Timer(card, template);
+    });
+    // Back from a locked screen or another app: show the right segment at once, and keep
+    // the screen awake again (the browser lets the lock go while the page is hidden).
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState !== "visible") { return; }
+      timers.forEach(function (t) { if (t.interval !== null) { t.update(true); } });
+      if (wakeWanted) { keepAwake(true); }
+    });
+  }
+
+  // ---------------------------------------------------------------- run log
+
+  function logKey(plan) { return "postrun:log:" + plan; }
+
+  function loadLog(plan) {
+    var entries = loadJson(logKey(plan), []);
+    if (!Array.isArray(entries)) { return []; }
+    return entries.filter(function (e) {
+      return e && typeof e.date === "string" && /^\d{4}-\d{2}-\d{2}$/.test(e.date) &&
+        Array.isArray(e.symptoms);
+    });
+  }
+
+  function saveLog(plan, entries) {
+    entries.sort(function (a, b) { return a.date < b.date ? -1 : a.date > b.date ? 1 : 0; });
+    saveJson(logKey(plan), entries);
+  }
+
+  function symptomText(entry, labels) {
+    if (!entry.symptoms.length) { return "no symptoms"; }
+    return entry.symptoms.map(function (id) { return labels[id] || String(id); }).join("; ");
+  }
+
+  function stageText(entry) {
+    return entry.stage ? "stage " + entry.stage : "run/walk";
+  }
+
+  function labelsOf(el) {
+    try {
+      var labels = JSON.parse(el.getAttribute("data-symptom-labels") || "{}");
+      return labels && typeof labels === "object" ? labels : {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  // The log as plain text lines, oldest first, for her coach.
+  function logText(tools, entries) {
+    var labels = labelsOf(tools);
+    var lines = [tools.getAttribute("data-log-title") || "Run/walk log", ""];
+    entries.forEach(function (e) {
+      lines.push(e.date + " " + shortDay(e.date).slice(0, 3) + " · " + stageText(e) + " · " +
+        symptomText(e, labels));
+    });
+    return lines.join("\n") + "\n";
+  }
+
+  var downloads = [];
+
+  function refreshLogs() {
+    document.querySelectorAll("[data-log-tools]").forEach(function (tools) {
+      var entries = loadLog(tools.getAttribute("data-plan"));
+      var form = tools.closest("[data-symptom-check]");
+      var wanted = form ? entries.some(function (e) {
+        return e.date === form.getAttribute("data-session-date");
+      }) : entries.length > 0;
+      tools.hidden = !wanted;
+      var link = tools.querySelector("[data-log-download]");
+      if (!wanted || !link || !window.Blob || !window.URL || !URL.createObjectURL) { return; }
+      var old = link.getAttribute("href");
+      if (old && old.indexOf("blob:") === 0) { URL.revokeObjectURL(old); }
+      var blob = new Blob([logText(tools, entries)], { type: "text/plain;charset=utf-8" });
+      link.setAttribute("href", URL.createObjectURL(blob));
+      link.setAttribute("download", "running-log.txt");
+    });
+    var section = document.querySelector("[data-run-log]");
+    if (section) {
+      var tools = section.querySelector("[data-log-tools]");
+      var entries = loadLog(tools.getAttribute("data-plan"));
+      var labels = labelsOf(tools);
+      var list = section.querySelector("[data-run-log-list]");
+      list.textContent = "";
+      entries.slice().reverse().forEach(function (e) {
+        var li = document.createElement("li");
+        li.className = "run-log-entry" + (e.symptoms.length ? " has-symptoms" : "");
+        var when = document.createElement("time");
+        when.setAttribute("datetime", e.date);
+        when.className = "run-log-date";
+        when.textContent = shortDay(e.date);
+        var what = document.createElement("span");
+        what.className = "run-log-what";
+        what.textContent = stageText(e).replace(/^s/, "S") + ": " + symptomText(e, labels);
+        li.appendChild(when);
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(what);
+        list.appendChild(li);
+      });
+      section.hidden = entries.length === 0;
+    }
+  }
+
+  function logTools(tools) {
+    var copy = tools.querySelector("[data-log-copy]");
+    var message = tools.querySelector("[data-log-message]");
+    var fallback = "Copying is not allowed here: use “Download log” instead.";
+    copy.addEventListener("click", function () {
+      var text = logText(tools, loadLog(tools.getAttribute("data-plan")));
+      message.textContent = "";
+      if (!navigator.clipboard || !navigator.clipboard.writeText) {
+        message.textContent = fallback;
+        return;
+      }
+      navigator.clipboard.writeText(text).then(function () {
+        message.textContent = "Copied. Paste it into a message to your coach.";
+      }, function () {
+        message.textContent = fallback;
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------- after a run
+
+  function symptomCheck(form) {
+    var plan = form.getAttribute("data-plan");
+    var date = form.getAttribute("data-session-date");
+    var stage = Number(form.getAttribute("data-stage")) || null;
+    var boxes = form.querySelectorAll('input[name="symptom"]');
+    var none = form.querySelector('input[name="none"]');
+    var missing = form.querySelector("[data-symptom-missing]");
+    var advice = {
+      symptoms: form.querySelector('[data-advice="symptoms"]'),
+      none: form.querySelector('[data-advice="none"]')
+    };
+    var plain = form.parentNode.querySelector("[data-no-script]");
+    if (plain) { plain.hidden = true; }
+    form.hidden = false;
+
+    function showAdvice(which, focus) {
+      advice.symptoms.hidden = which !== "symptoms";
+      advice.none.hidden = which !== "none";
+      if (focus && advice[which]) { advice[which].focus(); }
+    }
+
+    var saved = loadLog(plan).filter(function (e) { return e.date === date; })[0];
+    if (saved) {
+      boxes.forEach(function (box) { box.checked = saved.symptoms.indexOf(box.value) >= 0; });
+      none.checked = saved.symptoms.length === 0;
+      showAdvice(saved.symptoms.length ? "symptoms" : "none", false);
+    }
+
+    form.addEventListener("change", function (event) {
+      if (event.target === none && none.checked) {
+        boxes.forEach(function (box) { box.checked = false; });
+      } else if (event.target.name === "symptom" && event.target.checked) {
+        none.checked = false;
+      }
+      missing.hidden = true;
+    });
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var symptoms = [];
+      boxes.forEach(function (box) { if (box.checked) { symptoms.push(box.value); } });
+      if (!symptoms.length && !none.checked) {
+        missing.hidden = false;
+        showAdvice("", false);
+        boxes[0].focus();
+        return;
+      }
+      var entries = loadLog(plan).filter(function (e) { return e.date !== date; });
+      entries.push({ date: date, stage: stage, symptoms: symptoms, ts: new Date().toISOString() });
+      saveLog(plan, entries);
+      refreshLogs();
+      showAdvice(symptoms.length ? "symptoms" : "none", true);
+    });
+  }
+
+  // ---------------------------------------------------------------- offline
+
+  function registerWorker() {
+    if (!("serviceWorker" in navigator) || !/^https?:$/.test(window.location.protocol)) { return; }
+    // `postrun serve` (the coach's live preview) must always show the latest build.
+    if (document.querySelector('script[src*="livereload.js"]')) {
+      navigator.serviceWorker.getRegistrations().then(function (regs) {
+        regs.forEach(function (reg) { reg.unregister(); });
+      }).catch(noop);
+      return;
+    }
+    navigator.serviceWorker.register("sw.js", { scope: "./" }).catch(noop);
+  }
+
+  // ---------------------------------------------------------------- start
+
   function start() {
     markToday();
-    document.querySelectorAll("form[data-plan]").forEach(checklist);
+    document.querySelectorAll("form.checklist[data-plan]").forEach(checklist);
+    timersOnPage();
+    document.querySelectorAll("[data-symptom-check]").forEach(symptomCheck);
+    document.querySelectorAll("[data-log-tools]").forEach(logTools);
+    refreshLogs();
+    registerWorker();
   }
 
   if (document.readyState === "loading") {
