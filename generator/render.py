@@ -10,13 +10,15 @@ from __future__ import annotations
 import hashlib
 import json
 from calendar import Calendar
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from . import __version__
 from .ical import calendar_ics
@@ -40,16 +42,33 @@ def default_templates() -> Path:
     return packaged if packaged.is_dir() else here.parent / "templates"
 
 
+@lru_cache(maxsize=8192)
 def _day(value: date) -> str:
     return f"{value:%a} {value.day} {value:%b}"
 
 
+@lru_cache(maxsize=8192)
 def _long_date(value: date) -> str:
     return f"{value:%A} {value.day} {value:%B %Y}"
 
 
+@lru_cache(maxsize=8192)
 def _short_date(value: date) -> str:
     return f"{value.day} {value:%b %Y}"
+
+
+_TIME_FORMATS: dict[str, Callable[[date], str]] = {
+    "day": _day,
+    "long": _long_date,
+    "short": _short_date,
+    "dayyear": lambda d: f"{_day(d)} {d.year}",
+}
+
+
+@lru_cache(maxsize=8192)
+def time_tag(value: date, style: str = "day") -> Markup:
+    """``<time datetime="2026-11-24">Tue 24 Nov</time>``: dates are written on every page."""
+    return Markup(f'<time datetime="{value.isoformat()}">{_TIME_FORMATS[style](value)}</time>')
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +136,10 @@ class Renderer:
             version=__version__,
             week_file=week_file,
             exercise_file=exercise_file,
+            shared_card=self._shared_card,
+            time_tag=time_tag,
         )
+        self._cards: dict[tuple[Any, ...], Any] = {}
         self.env = env
         self.templates = {
             name: env.get_template(f"{name}.html")
@@ -139,6 +161,18 @@ class Renderer:
             f"{rel}": (workspace.root / "content" / rel).read_bytes() for rel in self.content.media
         }
         self.pages = [p for p in self.content.pages if p.id not in RESERVED_PAGE_IDS]
+
+    def _shared_card(self, session: Session, card: Any, level: int = 3) -> Any:
+        """A session card that is the same for every client (strength, readiness, rest): made
+        once per build and reused; run/walk cards carry her dates and log, so are made each
+        time. ``card`` is the template's own macro, so overriding the template still works."""
+        if session.kind == "run_walk":
+            return card(session, level)
+        key = (session.kind, session.exercises, session.summary, level)
+        html = self._cards.get(key)
+        if html is None:
+            html = self._cards[key] = card(session, level)
+        return html
 
     def _asset(self, rel: str) -> bytes:
         for search in self.loader.loaders:
