@@ -103,6 +103,17 @@ def check(opts: Options, strict: bool, today: str | None) -> None:
                 "log a check-in or set a new goal to extend it",
                 "warning",
             )
+        elif (now - profile.start_date).days > 14 and not profile.check_ins:
+            weeks = (now - profile.start_date).days // 7
+            found.add(
+                profile.file,
+                None,
+                "start_date",
+                f"her plan started on {profile.start_date}, {weeks} weeks ago, and no check-in "
+                f"is logged; her site opens at week {weeks + 1} today",
+                "if she is only starting now, set start_date to today; otherwise log a check-in",
+                "warning",
+            )
     if not strict:
         _show_warnings(found.warnings)
     if strict and found.warnings:

@@ -70,10 +70,10 @@ def test_uids_are_stable_across_builds_and_a_check_in_that_shifts_sessions(
     assert set(before) == {e.uid.value for e in _events(root / f"site/{SAM}/calendar.ics")}
     # Symptoms before the readiness check push it (and every run) later.
     profile = root / "profiles/sam-rivera.yaml"
-    profile.write_text(profile.read_text("utf-8") + (
+    profile.write_text(profile.read_text("utf-8").replace("check_ins:\n", (
         "check_ins:\n"
         "  - {date: 2026-11-20, symptoms: [heaviness]}\n"
-        "  - {date: 2026-12-04, symptoms: []}\n"), "utf-8")
+        "  - {date: 2026-12-04, symptoms: []}\n"), 1), "utf-8")
     _build(runner, root)
     after = {e.uid.value: e for e in _events(root / f"site/{SAM}/calendar.ics")}
     assert after[readiness_uid].summary.value == "Readiness check"

@@ -319,7 +319,7 @@ def test_unknown_weekday_suggests_the_real_one(runner: CliRunner, workspace: Wor
 
 
 def test_unknown_symptom_lists_the_allowed_ones(runner: CliRunner, workspace: Workspace) -> None:
-    files = edit(SAM, "goal:", "check_ins:\n  - {date: 2026-11-01, symptoms: [leaking]}\ngoal:")
+    files = edit(SAM, "check_ins:\n", "check_ins:\n  - {date: 2026-11-01, symptoms: [leaking]}\n")
     result = check(runner, workspace(files))
     problem(result, SAM, line_of(files, SAM, "leaking"), "check_ins[0].symptoms",
             "unknown symptom `leaking`", "did you mean `leakage`?",
@@ -327,7 +327,7 @@ def test_unknown_symptom_lists_the_allowed_ones(runner: CliRunner, workspace: Wo
 
 
 def test_check_in_before_delivery_is_refused(runner: CliRunner, workspace: Workspace) -> None:
-    files = edit(SAM, "goal:", "check_ins:\n  - {date: 2026-08-01, symptoms: []}\ngoal:")
+    files = edit(SAM, "check_ins:\n", "check_ins:\n  - {date: 2026-08-01, symptoms: []}\n")
     result = check(runner, workspace(files))
     problem(result, SAM, line_of(files, SAM, "2026-08-01"),
             "check_ins[0].date 2026-08-01 is before the delivery date 2026-09-01")

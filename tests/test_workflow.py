@@ -279,3 +279,37 @@ def test_installed_wheel_can_init_and_build_without_the_repository(tmp_path: Pat
     assert run.returncode == 0, run.stderr
     assert len(list(practice.glob("site/sam-rivera-??????/index.html"))) == 1
     assert "Built 1 client" in run.stdout
+
+
+def test_check_warns_about_a_start_date_long_past_with_no_check_in(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    root = workspace()
+    result = runner.invoke(cli, ["-C", str(root), "new", "ana", "--name", "Ana", "--delivery-date",
+                                 "2026-06-01", "--delivery", "vaginal", "--clearance-date",
+                                 "2026-07-20", "--level", "beginner", "--runs-per-week", "3"])
+    assert result.exit_code == 0, result.output
+    checked = runner.invoke(cli, ["-C", str(root), "check", "--today", "2026-09-01"])
+    assert checked.exit_code == 0
+    assert "profiles/ana.yaml: warning: start_date: her plan started on 2026-07-20, 6 weeks ago" \
+        in checked.output
+    assert "opens at week 7" in checked.output
+    assert "sam-rivera" not in checked.output
+    strict = runner.invoke(cli, ["-C", str(root), "check", "--strict", "--today", "2026-09-01"])
+    assert strict.exit_code == 1
+
+
+def test_check_warns_when_a_goal_comes_before_the_plan_can_reach_it(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    root = workspace()
+    profile = root / "profiles/sam-rivera.yaml"
+    profile.write_text(profile.read_text("utf-8").replace("date: 2027-03-06", "date: 2026-12-20"))
+    result = runner.invoke(cli, ["-C", str(root), "check", "--today", "2026-11-22"])
+    assert result.exit_code == 0
+    assert "profiles/sam-rivera.yaml: warning: Your goal, parkrun 5 km on 20 December 2026, " \
+        "comes before this plan reaches its last stage" in result.output
+    plan = runner.invoke(cli, ["-C", str(root), "build", "-q"])
+    assert plan.exit_code == 0
+    data = (next((root / "site").glob("sam-rivera-*")) / "plan.json").read_text("utf-8")
+    assert "comes before this plan reaches its last stage" in data  # and a note in the plan
