@@ -20,8 +20,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Timezone
-
 from .models import Plan, Session, Site
 
 DURATIONS = {"strength": 30 * 60, "readiness": 45 * 60}
@@ -68,6 +66,8 @@ def _duration(delta: timedelta) -> str:
 @lru_cache(maxsize=64)
 def _vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
     """The VTIMEZONE block for the years a plan covers (computed once per zone and span)."""
+    from icalendar import Timezone  # only timed calendars need it; it is slow to import
+
     zone = Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1),
                               last_date=date(last_year, 12, 31))
     return bytes(zone.to_ical()).replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")

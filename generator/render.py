@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import __version__
 from .ical import calendar_ics
@@ -69,6 +69,17 @@ _TIME_FORMATS: dict[str, Callable[[date], str]] = {
 def time_tag(value: date, style: str = "day") -> Markup:
     """``<time datetime="2026-11-24">Tue 24 Nov</time>``: dates are written on every page."""
     return Markup(f'<time datetime="{value.isoformat()}">{_TIME_FORMATS[style](value)}</time>')
+
+
+@lru_cache(maxsize=16)
+def mark(kind: str) -> Markup:
+    """The letter/icon of a session kind: decoration beside its written label."""
+    return Markup(f'<span class="mark mark-{kind}" aria-hidden="true">{KIND_ICONS[kind]}</span>')
+
+
+@lru_cache(maxsize=16)
+def kind_label(kind: str) -> Markup:
+    return mark(kind) + Markup(f' <span class="kind-name">{escape(KIND_LABELS[kind])}</span>')
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +149,8 @@ class Renderer:
             exercise_file=exercise_file,
             shared_card=self._shared_card,
             time_tag=time_tag,
+            mark=mark,
+            kind_label=kind_label,
         )
         self._cards: dict[tuple[Any, ...], Any] = {}
         self.env = env
@@ -226,6 +239,7 @@ class Renderer:
                 for d in w.days
             },
             "symptom_labels": {s.id: s.label for s in self.content.protocol.hold_symptoms},
+            "has_safety": any(p.id == "safety" for p in self.pages),
         }
         files: dict[str, bytes] = {}
         key_dates = _key_dates(plan)

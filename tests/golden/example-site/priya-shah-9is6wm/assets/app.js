@@ -752,6 +752,29 @@
 
   // ---------------------------------------------------------------- after a run
 
+  // Each run's "After your run" box gets its own copy of the page's one symptom form.
+  function placeSymptomForms() {
+    var template = document.getElementById("symptom-check");
+    if (!template || !template.content) { return; }
+    document.querySelectorAll("[data-after-run]").forEach(function (box) {
+      var date = box.getAttribute("data-session-date");
+      var stage = box.getAttribute("data-stage");
+      var copy = template.content.cloneNode(true);
+      var form = copy.querySelector("form");
+      form.setAttribute("data-session-date", date);
+      form.setAttribute("data-stage", stage || "");
+      copy.querySelectorAll("[id], label[for]").forEach(function (el) {
+        ["id", "for"].forEach(function (attr) {
+          var value = el.getAttribute(attr);
+          if (value) { el.setAttribute(attr, value.replace("DATE", date)); }
+        });
+      });
+      var stageText = copy.querySelector("[data-stage-text]");
+      if (stageText && stage) { stageText.textContent = "stage " + stage; }
+      box.appendChild(copy);
+    });
+  }
+
   function symptomCheck(form) {
     var plan = form.getAttribute("data-plan");
     var date = form.getAttribute("data-session-date");
@@ -827,7 +850,8 @@
     markToday();
     document.querySelectorAll("form.checklist[data-plan]").forEach(checklist);
     timersOnPage();
-    document.querySelectorAll("[data-symptom-check]").forEach(symptomCheck);
+    placeSymptomForms();
+    document.querySelectorAll("form[data-symptom-check]").forEach(symptomCheck);
     document.querySelectorAll("[data-log-tools]").forEach(logTools);
     refreshLogs();
     registerWorker();
