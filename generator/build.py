@@ -192,10 +192,20 @@ def _render_client(index: int) -> tuple[str, str, int, int]:
         files = encrypt_client(files, _WORK["passphrases"][profile.slug], profile.slug, renderer)
     folder = staging / profile.slug
     old = previous / profile.slug if previous is not None else None
+    linked: dict[int, tuple[bytes, Path]] = _WORK.setdefault("linked", {})
     for rel in sorted(files):
         path = folder.joinpath(*safe_relpath(rel).parts)
         path.parent.mkdir(parents=True, exist_ok=True)
         data = files[rel]
+        # Pages made once per build (exercises, guides, assets) are the very same bytes object
+        # for every client: the first copy is written, the others are hard links to it.
+        first = linked.get(id(data))
+        if first is not None and first[0] is data:
+            try:
+                os.link(first[1], path)
+                continue
+            except OSError:
+                pass
         if old is not None:
             before = old / rel
             try:
@@ -205,6 +215,8 @@ def _render_client(index: int) -> tuple[str, str, int, int]:
             except OSError:
                 pass
         path.write_bytes(data)
+        if renderer.is_shared(data):
+            linked.setdefault(id(data), (data, path))
     pages = sum(1 for name in files if name.endswith(".html"))
     return Path(profile.file).stem, profile.slug, len(files), pages
 
@@ -298,7 +310,7 @@ def build(
             )
     _check_slugs_against(profiles, known, changed)
     passphrases = read_passphrases(profiles)
-    renderer = Renderer(workspace, stamp)
+    renderer = Renderer(workspace, stamp, cache_dir() / "templates")
 
     target.parent.mkdir(parents=True, exist_ok=True)
     staged = StagedDir(target)

@@ -17,12 +17,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BytecodeCache,
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 from markupsafe import Markup, escape
 
 from . import __version__
 from .ical import calendar_ics
-from .models import Content, Exercise, Plan, Session, Workspace
+from .models import Content, Exercise, Plan, Segment, Session, Workspace
 from .plan import duration
 
 ASSETS = ("assets/style.css", "assets/app.js", "assets/icon.svg")
@@ -33,6 +41,16 @@ CSP = (
     "connect-src 'self'; manifest-src 'self'; worker-src 'self'; base-uri 'none'; "
     "form-action 'none'"
 )
+
+
+def _bytecode_cache(folder: Path | None) -> BytecodeCache | None:
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # no cache is slower, never wrong
+    return FileSystemBytecodeCache(str(folder))
 
 
 def default_templates() -> Path:
@@ -82,6 +100,18 @@ def kind_label(kind: str) -> Markup:
     return mark(kind) + Markup(f' <span class="kind-name">{escape(KIND_LABELS[kind])}</span>')
 
 
+@lru_cache(maxsize=256)
+def segments_json(segments: tuple[Segment, ...]) -> str:
+    """A run's segments for the interval timer (compact keys: activity, seconds, part)."""
+    return json.dumps([{"a": g.activity, "s": g.seconds, "p": g.part} for g in segments],
+                      separators=(",", ":"))
+
+
+@lru_cache(maxsize=256)
+def part_seconds(segments: tuple[Segment, ...], part: str) -> int:
+    return sum(g.seconds for g in segments if g.part == part)
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     href: str
@@ -114,8 +144,15 @@ DECISION_LABELS = {
 class Renderer:
     """Everything shared by all clients of one build: templates, assets, content pages."""
 
-    def __init__(self, workspace: Workspace, stamp: datetime | None = None) -> None:
-        """``stamp`` is the build's timestamp for calendar DTSTAMPs (from SOURCE_DATE_EPOCH)."""
+    def __init__(
+        self,
+        workspace: Workspace,
+        stamp: datetime | None = None,
+        bytecode_dir: Path | None = None,
+    ) -> None:
+        """``stamp`` is the build's timestamp for calendar DTSTAMPs (from SOURCE_DATE_EPOCH);
+        ``bytecode_dir`` keeps compiled templates between builds (a one-client rebuild would
+        otherwise spend half its time compiling them)."""
         self.workspace = workspace
         self.stamp = stamp
         self.content: Content = workspace.content
@@ -134,6 +171,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=_bytecode_cache(bytecode_dir),
         )
         env.filters.update(
             day=_day, long_date=_long_date, short_date=_short_date, duration=duration
@@ -151,8 +189,12 @@ class Renderer:
             time_tag=time_tag,
             mark=mark,
             kind_label=kind_label,
+            segments_json=segments_json,
+            part_seconds=part_seconds,
         )
         self._cards: dict[tuple[Any, ...], Any] = {}
+        self._shared_pages: dict[tuple[str, ...], bytes] = {}
+        self._shared_ids: dict[int, bytes] = {}
         self.env = env
         self.templates = {
             name: env.get_template(f"{name}.html")
@@ -169,9 +211,10 @@ class Renderer:
         }
         self.manifest_template = env.get_template("manifest.webmanifest")
         self.sw_template = env.get_template("sw.js")
-        self.assets = {path: self._asset(path) for path in ASSETS}
+        self.assets = {path: self._share(self._asset(path)) for path in ASSETS}
         self.media = {
-            f"{rel}": (workspace.root / "content" / rel).read_bytes() for rel in self.content.media
+            rel: self._share((workspace.root / "content" / rel).read_bytes())
+            for rel in self.content.media
         }
         self.pages = [p for p in self.content.pages if p.id not in RESERVED_PAGE_IDS]
 
@@ -265,16 +308,18 @@ class Renderer:
                 },
             )
         other_level = "intermediate" if plan.profile.level == "beginner" else "beginner"
+        level = plan.profile.level
         for ex_id in plan.exercise_ids:
             exercise = exercises[ex_id]
-            files[exercise_file(ex_id)] = self._html(
+            files[exercise_file(ex_id)] = self._shared_html(
+                ("exercise", ex_id, level),
                 "exercise",
                 {
                     **base,
                     "page_title": exercise.title,
                     "current": "",
                     "exercise": exercise,
-                    "mine": exercise.variant(plan.profile.level),
+                    "mine": exercise.variant(level),
                     "other": _other_variant(exercise, other_level),
                 },
             )
@@ -306,7 +351,8 @@ class Renderer:
             },
         )
         for page in self.pages:
-            files[f"{page.id}.html"] = self._html(
+            files[f"{page.id}.html"] = self._shared_html(
+                ("page", page.id, level),
                 "page",
                 {
                     **base,
@@ -337,6 +383,24 @@ class Renderer:
             }
         ).encode("utf-8")
         return files
+
+    def is_shared(self, data: bytes) -> bool:
+        """Whether these bytes are one of the build's shared files (the same object for every
+        client: assets, media, exercise and guide pages), so a writer may link, not copy."""
+        return self._shared_ids.get(id(data)) is data
+
+    def _share(self, data: bytes) -> bytes:
+        self._shared_ids[id(data)] = data
+        return data
+
+    def _shared_html(self, key: tuple[str, ...], name: str, context: dict[str, Any]) -> bytes:
+        """A page that is the same for every client at her level (an exercise, a guide): made
+        once per build. It must not show her name, so the layout says "Your plan" there."""
+        page = self._shared_pages.get(key)
+        if page is None:
+            page = self._html(name, {**context, "shared": True})
+            self._shared_pages[key] = self._share(page)
+        return page
 
     def _html(self, name: str, context: dict[str, Any]) -> bytes:
         return self.templates[name].render(context).encode("utf-8")

@@ -267,3 +267,21 @@ def test_exercise_image_and_video_are_shown(runner: CliRunner, workspace: Worksp
     assert 'src="media/hips.svg"' in page and "A woman circling one leg" in page
     assert 'href="https://video.example/hip-circles"' in page
     assert (root / f"site/{SAM}/media/hips.svg").is_file()
+
+
+def test_pages_shared_by_clients_are_made_once_and_name_nobody(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    root = workspace()
+    build(runner, root)
+    site = root / "site"
+    for rel in ("exercise-dead-bug.html", "safety.html", "assets/style.css"):
+        sam, lena = site / SAM / rel, site / LENA / rel
+        assert sam.read_bytes() == lena.read_bytes()
+        assert sam.stat().st_ino == lena.stat().st_ino, f"{rel} should be one file, linked"
+    page = (site / SAM / "exercise-dead-bug.html").read_text("utf-8")
+    assert "Sam" not in page and "Lena" not in page and "Your plan" in page
+    assert "Sam&#39;s plan" in (site / SAM / "week-01.html").read_text("utf-8")
+    # Priya does the intermediate versions: her exercise pages are her level's.
+    assert (site / PRIYA / "exercise-dead-bug.html").read_bytes() != \
+        (site / SAM / "exercise-dead-bug.html").read_bytes()
