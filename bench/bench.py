@@ -6,8 +6,9 @@
 Makes a temporary workspace from the example one with N varied profiles (a fixed random seed,
 so every run builds the same practice), then times, each as a separate `postrun build` process:
 a full build, a no-op rebuild, a rebuild after one profile changed, and a rebuild after one
-exercise changed. Peak memory is the largest total resident memory of the build's process tree,
-sampled every 20 ms. Prints a Markdown table (the README shows the latest one).
+exercise changed. Peak memory is the largest total memory (proportional set size, so pages
+shared between the forked workers count once) of the build's process tree, sampled every
+20 ms. Prints a Markdown table (the README shows the latest one).
 """
 
 from __future__ import annotations
@@ -75,17 +76,22 @@ def make_workspace(n: int, where: Path) -> Path:
     return root
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of a process and all its descendants."""
+def tree_memory(pid: int) -> int:
+    """Memory (bytes) of a process and all its descendants, as proportional set size: a page
+    that forked workers still share with their parent is counted once, not once per process
+    (plain RSS would count it three times on two cores)."""
     total, stack = 0, [pid]
     while stack:
         p = stack.pop()
         try:
-            with open(f"/proc/{p}/statm") as f:
-                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
             with open(f"/proc/{p}/task/{p}/children") as f:
                 stack.extend(int(c) for c in f.read().split())
-        except (FileNotFoundError, ProcessLookupError):
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
     return total
 
@@ -100,7 +106,7 @@ def run(root: Path, *args: str) -> tuple[float, int, str]:
     def sample() -> None:
         nonlocal peak
         while proc.poll() is None:
-            peak = max(peak, tree_rss(proc.pid))
+            peak = max(peak, tree_memory(proc.pid))
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample)
