@@ -32,8 +32,8 @@ from typing import Any
 
 from . import __version__
 from .errors import PostrunError, Problem, Problems, did_you_mean
-from .load import SECRET_FILE, load_workspace, profile_paths
-from .models import Profile, Workspace
+from .load import SECRET_FILE, MarkdownRenderer, load_workspace, profile_paths, read_profile
+from .models import ProfileRef, Workspace
 from .plan import plan
 from .render import Renderer, default_templates
 from .write import StagedDir, check_target, safe_relpath
@@ -185,8 +185,14 @@ def _render_client(index: int) -> tuple[str, str, int, int]:
     renderer: Renderer = _WORK["renderer"]
     staging: Path = _WORK["staging"]
     previous: Path | None = _WORK["previous"]
-    profile: Profile = _WORK["profiles"][index]
-    files = renderer.client_files(plan(profile, workspace.content.protocol, workspace.content))
+    ref: ProfileRef = _WORK["profiles"][index]
+    if "markdown" not in _WORK:
+        _WORK["markdown"] = MarkdownRenderer()
+    content = workspace.content
+    profile = read_profile(
+        workspace.root, ref, content.protocol, _WORK["markdown"], workspace.secret
+    )
+    files = renderer.client_files(plan(profile, content.protocol, content))
     if profile.passphrase_env is not None:
         from .encrypt import encrypt_client
 
@@ -303,8 +309,10 @@ def build(
         )
 
     # Gather: load and validate every input that changed before writing a byte.
-    workspace, problems = load_workspace(root, None if full or only else changed)
-    profiles = tuple(p for p in workspace.profiles if in_shard(Path(p.file).stem, shard))
+    workspace, problems = load_workspace(
+        root, None if full or only else changed, keep_profiles=False
+    )
+    profiles = tuple(p for p in workspace.refs if in_shard(p.stem, shard))
     if only is not None:
         profiles = _select(workspace, only)
         if not target.is_dir():
@@ -388,7 +396,7 @@ def _key_mark(root: Path, env: str | None) -> str:
     return hmac.new(key, env.encode("utf-8") + b"\0" + value, "sha256").hexdigest()
 
 
-def read_passphrases(profiles: tuple[Profile, ...]) -> dict[str, str]:
+def read_passphrases(profiles: tuple[ProfileRef, ...]) -> dict[str, str]:
     """Each protected client's passphrase, from the environment (read here, at the edge)."""
     found: dict[str, str] = {}
     problems = Problems()
@@ -419,11 +427,11 @@ def read_passphrases(profiles: tuple[Profile, ...]) -> dict[str, str]:
     return found
 
 
-def _select(workspace: Workspace, only: str) -> tuple[Profile, ...]:
-    chosen = tuple(p for p in workspace.profiles if only in (p.slug, Path(p.file).stem))
+def _select(workspace: Workspace, only: str) -> tuple[ProfileRef, ...]:
+    chosen = tuple(p for p in workspace.refs if only in (p.slug, p.stem))
     if chosen:
         return chosen
-    names = [p.slug for p in workspace.profiles] + [Path(p.file).stem for p in workspace.profiles]
+    names = [p.slug for p in workspace.refs] + [p.stem for p in workspace.refs]
     raise PostrunError(
         Problem(
             "profiles/",
@@ -436,7 +444,7 @@ def _select(workspace: Workspace, only: str) -> tuple[Profile, ...]:
 
 
 def _check_slugs_against(
-    profiles: tuple[Profile, ...], known: dict[str, dict[str, str]], changed: frozenset[str]
+    profiles: tuple[ProfileRef, ...], known: dict[str, dict[str, str]], changed: frozenset[str]
 ) -> None:
     """A changed profile must not take the slug of an unchanged one (loaded ones are checked)."""
     taken = {v.get("slug"): stem for stem, v in known.items() if stem not in changed}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, cast
@@ -19,7 +19,7 @@ import markdown
 import nh3
 
 from . import yamltree
-from .errors import Problems, did_you_mean
+from .errors import PostrunError, Problem, Problems, did_you_mean
 from .models import (
     CATEGORIES,
     DELIVERIES,
@@ -34,6 +34,7 @@ from .models import (
     PhaseKind,
     PhaseSpec,
     Profile,
+    ProfileRef,
     Protocol,
     ReadinessTest,
     Site,
@@ -813,16 +814,16 @@ def _phases(
 # ------------------------------------------------------------------ profiles
 
 
-def load_profiles(
+def iter_profiles(
     root: Path,
     problems: Problems,
     protocol: Protocol | None,
     render: MarkdownRenderer,
     secret: bytes | None = None,
     stems: frozenset[str] | None = None,
-) -> tuple[Profile, ...]:
-    """Every profile (or only those whose file stem is in ``stems``), sorted by file name."""
-    profiles: list[Profile] = []
+) -> Iterator[Profile]:
+    """Every valid profile (or only those whose file stem is in ``stems``), by file name, one
+    at a time; problems (including two profiles with one slug) go to ``problems``."""
     seen: dict[str, str] = {}
     paths = profile_paths(root)
     if stems is not None:
@@ -845,8 +846,34 @@ def load_profiles(
             )
             continue
         seen[profile.slug] = rel
-        profiles.append(profile)
-    return tuple(profiles)
+        yield profile
+
+
+def load_profiles(
+    root: Path,
+    problems: Problems,
+    protocol: Protocol | None,
+    render: MarkdownRenderer,
+    secret: bytes | None = None,
+    stems: frozenset[str] | None = None,
+) -> tuple[Profile, ...]:
+    return tuple(iter_profiles(root, problems, protocol, render, secret, stems))
+
+
+def read_profile(
+    root: Path, ref: ProfileRef, protocol: Protocol, render: MarkdownRenderer, secret: bytes | None
+) -> Profile:
+    """Read again a profile that was validated earlier in this build."""
+    problems = Problems()
+    data = read_mapping(root / ref.file, ref.file, problems)
+    profile = None
+    if data is not None:
+        profile = load_profile(data, ref.stem, ref.file, problems, protocol, render, secret)
+    problems.raise_if_errors()
+    if profile is None or profile.slug != ref.slug:
+        raise PostrunError(Problem(ref.file, None, None, "the file changed during the build",
+                                   "run the build again"))
+    return profile
 
 
 PROFILE_FIELDS = (
@@ -1196,11 +1223,16 @@ def profile_paths(root: Path) -> list[Path]:
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
 
 
-def load_workspace(root: Path, stems: frozenset[str] | None = None) -> tuple[Workspace, Problems]:
+def load_workspace(
+    root: Path, stems: frozenset[str] | None = None, keep_profiles: bool = True
+) -> tuple[Workspace, Problems]:
     """Load and validate everything; raise one PostrunError listing every error found.
 
     With ``stems``, only those profiles are read (an incremental build knows the rest are
-    unchanged since they last built cleanly). Returns the workspace and the warnings.
+    unchanged since they last built cleanly). With ``keep_profiles`` false, profiles are
+    validated one at a time and only their ``refs`` kept, so memory does not grow with the
+    practice (a build reads each again when it renders it). Returns the workspace and the
+    warnings.
     """
     problems = Problems()
     if not (root / "content").is_dir():
@@ -1219,8 +1251,14 @@ def load_workspace(root: Path, stems: frozenset[str] | None = None) -> tuple[Wor
     broken = frozenset(p.stem for p in (root / "content/exercises").glob("*.md")) - set(exercises)
     protocol = load_protocol(root, problems, exercises, broken)
     secret = workspace_secret(root, problems)
-    profiles = load_profiles(root, problems, protocol, render, secret, stems)
-    if stems is None and (not (root / "profiles").is_dir() or not profiles) and not problems.errors:
+    kept: list[Profile] = []
+    refs: list[ProfileRef] = []
+    for profile in iter_profiles(root, problems, protocol, render, secret, stems):
+        refs.append(ProfileRef(profile.file, profile.slug, profile.passphrase_env))
+        if keep_profiles:
+            kept.append(profile)
+    profiles = tuple(kept)
+    if stems is None and (not (root / "profiles").is_dir() or not refs) and not problems.errors:
         problems.add(
             "profiles/",
             None,
@@ -1244,4 +1282,4 @@ def load_workspace(root: Path, stems: frozenset[str] | None = None) -> tuple[Wor
     )
     assert site is not None and protocol is not None
     content = Content(site, protocol, exercises, pages, media)
-    return Workspace(root, content, profiles), problems
+    return Workspace(root, content, profiles, tuple(refs), secret), problems

@@ -226,10 +226,26 @@ class Profile:
 
 
 @dataclass(frozen=True, slots=True)
+class ProfileRef:
+    """What a build needs to know of a validated profile before it reads it again."""
+
+    file: str
+    slug: str
+    passphrase_env: str | None = None
+
+    @property
+    def stem(self) -> str:
+        return Path(self.file).stem
+
+
+@dataclass(frozen=True, slots=True)
 class Workspace:
     root: Path
     content: Content
     profiles: tuple[Profile, ...]
+    refs: tuple[ProfileRef, ...] = ()
+    """Every valid profile, also when ``profiles`` was not kept (a large build)."""
+    secret: bytes | None = None
 
 
 # ---------------------------------------------------------------- the plan

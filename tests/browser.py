@@ -8,6 +8,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -69,16 +70,36 @@ class QuietServer(http.server.ThreadingHTTPServer):
         pass
 
 
-@pytest.fixture(scope="session")
-def server(built_site: Path) -> Iterator[str]:
-    """The built site over HTTP on 127.0.0.1 (a free port); yields the base URL."""
-    handler = functools.partial(_Quiet, directory=str(built_site))
+@contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """``folder`` over HTTP on 127.0.0.1 (a free port); yields the base URL."""
+    handler = functools.partial(_Quiet, directory=str(folder))
     httpd = QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def server(built_site: Path) -> Iterator[str]:
+    """The built example site over HTTP on 127.0.0.1."""
+    with serving(built_site) as url:
+        yield url
+
+
+def open_page(browser: Any, **options: Any) -> tuple[Any, Any]:
+    """A new context and page; ``page.errors`` collects console errors and uncaught ones."""
+    context = browser.new_context(**options)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.errors = errors
+    return context, page
 
 
 def axe_source() -> str:

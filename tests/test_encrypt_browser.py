@@ -7,9 +7,7 @@ The example workspace with Sam protected (`passphrase_env`), built once and serv
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +18,7 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 
-from .browser import QuietServer, _Quiet, axe_source
+from .browser import axe_source, open_page, serving
 from .conftest import REPO, SAM
 
 pytestmark = pytest.mark.browser
@@ -49,23 +47,11 @@ def locked_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture(scope="session")
 def locked_server(locked_site: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(locked_site))
-    httpd = QuietServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/{SAM}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(locked_site) as url:
+        yield f"{url}{SAM}/"
 
 
-def _context(browser: Any, **options: Any) -> tuple[Any, Any]:
-    context = browser.new_context(**options)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.errors = errors
-    return context, page
+_context = open_page
 
 
 def _unlock(page: Any, passphrase: str = PASSPHRASE) -> None:

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .browser import axe_source
+from .browser import axe_source, open_page
 from .conftest import SAM
 
 pytestmark = pytest.mark.browser
@@ -51,14 +51,7 @@ navigator.vibrate = function (p) { window.__buzzes.push(p); return true; };
 """
 
 
-def _context(browser: Any, **options: Any) -> tuple[Any, Any]:
-    context = browser.new_context(**options)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.errors = errors
-    return context, page
+_context = open_page
 
 
 def _seconds(text: str) -> int:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .browser import axe_source
+from .browser import axe_source, open_page
 from .conftest import LENA, SAM
 
 pytestmark = pytest.mark.browser
@@ -33,13 +33,7 @@ PAGES = [
 
 
 def _page(browser: Any, **options: Any) -> Any:
-    context = browser.new_context(**options)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.errors = errors
-    return page
+    return open_page(browser, **options)[1]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
