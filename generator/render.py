@@ -103,8 +103,9 @@ def kind_label(kind: str) -> Markup:
 @lru_cache(maxsize=256)
 def segments_json(segments: tuple[Segment, ...]) -> str:
     """A run's segments for the interval timer (compact keys: activity, seconds, part)."""
-    return json.dumps([{"a": g.activity, "s": g.seconds, "p": g.part} for g in segments],
-                      separators=(",", ":"))
+    return json.dumps(
+        [{"a": g.activity, "s": g.seconds, "p": g.part} for g in segments], separators=(",", ":")
+    )
 
 
 @lru_cache(maxsize=256)
@@ -285,7 +286,8 @@ class Renderer:
             "has_safety": any(p.id == "safety" for p in self.pages),
         }
         files: dict[str, bytes] = {}
-        key_dates = _key_dates(plan)
+        last = self.content.protocol.stages[-1]
+        key_dates = _key_dates(plan, f"First {duration(last.main_seconds)} continuous jog")
         files["index.html"] = self._html(
             "overview",
             {
@@ -432,7 +434,7 @@ class KeyDate:
     href: str
 
 
-def _key_dates(plan: Plan) -> list[KeyDate]:
+def _key_dates(plan: Plan, final_label: str) -> list[KeyDate]:
     def week_of(day: date) -> str:
         for week in plan.weeks:
             if week.days and week.days[0].date <= day <= week.days[-1].date:
@@ -448,9 +450,7 @@ def _key_dates(plan: Plan) -> list[KeyDate]:
     if plan.first_run_date:
         result.append(KeyDate("First run/walk", plan.first_run_date, week_of(plan.first_run_date)))
     if plan.final_stage_date:
-        result.append(
-            KeyDate("First 30-minute jog", plan.final_stage_date, week_of(plan.final_stage_date))
-        )
+        result.append(KeyDate(final_label, plan.final_stage_date, week_of(plan.final_stage_date)))
     goal = plan.profile.goal
     if goal and goal.date:
         result.append(KeyDate(f"Goal: {goal.label}", goal.date, week_of(goal.date)))
