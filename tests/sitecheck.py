@@ -41,7 +41,10 @@ def html_files(site: Path) -> list[Path]:
 
 
 def external(url: str) -> bool:
+    """Absolute, or pointing at another host (a ``data:`` URL fetches nothing from anywhere)."""
     parts = urlsplit(url)
+    if parts.scheme == "data":
+        return False
     return bool(parts.scheme or parts.netloc) or url.startswith("/")
 
 
@@ -51,7 +54,7 @@ def broken_links(site: Path) -> list[str]:
     problems: list[str] = []
     for page in html_files(site):
         for tag, attr, url in parse(page).urls:
-            if external(url) or url.startswith(("mailto:", "tel:")):
+            if external(url) or url.startswith(("mailto:", "tel:", "data:")):
                 continue
             parts = urlsplit(url)
             target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
