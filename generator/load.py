@@ -682,12 +682,12 @@ def load_protocol(
         stage = Stage(number, jog, walk, minutes * 60)
         if stages:
             prev = stages[-1]
-            if stage_jog_seconds(stage) < stage_jog_seconds(prev):
+            if stage.jog_seconds < prev.jog_seconds:
                 sf.error(
                     None,
                     f"stage {number} jogs less in total "
-                    f"({stage_jog_seconds(stage)} s) than stage {prev.number} "
-                    f"({stage_jog_seconds(prev)} s)",
+                    f"({stage.jog_seconds} s) than stage {prev.number} "
+                    f"({prev.jog_seconds} s)",
                     "stages must never reduce total jogging time; reorder or fix them",
                 )
         stages.append(stage)
@@ -739,13 +739,6 @@ def load_protocol(
         phases=phases,
         rest_suggestion=rest,
     )
-
-
-def stage_jog_seconds(stage: Stage) -> int:
-    """Total jogging in a stage's main part: intervals repeat until the main part is full."""
-    cycle = stage.jog + stage.walk
-    full, rest = divmod(stage.main_seconds, cycle)
-    return full * stage.jog + min(rest, stage.jog)
 
 
 _PHASE_ORDER = {"foundation": 0, "readiness": 1, "run_walk": 2, "goal": 3}
@@ -871,8 +864,11 @@ def read_profile(
         profile = load_profile(data, ref.stem, ref.file, problems, protocol, render, secret)
     problems.raise_if_errors()
     if profile is None or profile.slug != ref.slug:
-        raise PostrunError(Problem(ref.file, None, None, "the file changed during the build",
-                                   "run the build again"))
+        raise PostrunError(
+            Problem(
+                ref.file, None, None, "the file changed during the build", "run the build again"
+            )
+        )
     return profile
 
 

@@ -113,6 +113,12 @@ class Stage:
     walk: int
     main_seconds: int
 
+    @property
+    def jog_seconds(self) -> int:
+        """Total jogging in the main part: intervals repeat until the main part is full."""
+        full, rest = divmod(self.main_seconds, self.jog + self.walk)
+        return full * self.jog + min(rest, self.jog)
+
 
 @dataclass(frozen=True, slots=True)
 class ReadinessTest:

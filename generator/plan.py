@@ -8,7 +8,7 @@ throw generated profiles at it to keep it that way.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from itertools import groupby
 
@@ -131,7 +131,6 @@ class _RunState:
     at_stage: int = 0
     """Sessions done at the current stage."""
     last_run: date | None = None
-    last_jog: int = 0
     held_since_last: bool = False
 
 
@@ -142,9 +141,7 @@ class _Planner:
         self.notes: list[str] = []
         self.paused: Hold | None = None
         self.segments = [stage_segments(s, protocol) for s in protocol.stages]
-        self.stage_jog = [
-            sum(x.seconds for x in segs if x.activity == "jog") for segs in self.segments
-        ]
+        self.stage_jog = [s.jog_seconds for s in protocol.stages]
 
     # -- the calendar skeleton ---------------------------------------------------------------
 
@@ -290,7 +287,6 @@ class _Planner:
             state.stage = stage
             state.at_stage += 1
             state.last_run = day
-            state.last_jog = self.stage_jog[stage]
             if stage == last_stage and final_date is None:
                 final_date = day
                 later = day + timedelta(weeks=proto.consolidate_weeks)
@@ -428,21 +424,7 @@ class _Planner:
                     )
                 )
             if day in run_on:
-                r = run_on[day]
-                todays.append(
-                    Session(
-                        date=r.date,
-                        kind=r.kind,
-                        phase=phase_id,
-                        stage=r.stage,
-                        segments=r.segments,
-                        jog_seconds=r.jog_seconds,
-                        main_seconds=r.main_seconds,
-                        decision=r.decision,
-                        reason=r.reason,
-                        summary=r.summary,
-                    )
-                )
+                todays.append(replace(run_on[day], phase=phase_id))
             if not todays:
                 todays.append(
                     Session(

@@ -244,7 +244,6 @@ class Renderer:
 
     def root_files(self) -> dict[str, bytes]:
         ctx: dict[str, Any] = {
-            "prefix": "",
             "nav": [],
             "page_title": self.content.site.practice,
             "client": None,
@@ -271,7 +270,6 @@ class Renderer:
         base: dict[str, Any] = {
             "plan": plan,
             "client": plan.profile,
-            "prefix": "",
             "nav": nav,
             "weeks": plan.weeks,
             "pages": self.pages,
