@@ -102,6 +102,10 @@ class Site:
     base_url: str | None = None
     """Public address of the published site, ending in ``/`` (optional)."""
     cname: str | None = None
+    email: str = ""
+    """The coach's e-mail address: her pages link it with ``mailto:``."""
+    phone: str = ""
+    """The coach's phone number: her pages link it with ``tel:``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +174,17 @@ class Protocol:
     stages: tuple[Stage, ...]
     phases: tuple[PhaseSpec, ...]
     rest_suggestion: str = ""
+    stop_symptoms: tuple[Symptom, ...] = ()
+    """A check-in with one of these stops running until a later symptom-free check-in."""
+    readiness_retest_weeks: int = 2
+    """After a failed readiness check, the retest comes this many weeks later."""
+    break_step_back_days: int = 14
+    """A break this long or longer steps the next run back one stage."""
+    level_up_after_weeks: int = 6
+    """A beginner moves to intermediate variants after this many weeks of run/walk without a
+    hold, stop or break (never before her healed date)."""
+    max_bout_increase_seconds: int = 300
+    """The longest single jog grows by at most this much from one stage to the next."""
 
     def phase(self, kind: str) -> tuple[PhaseSpec, ...]:
         return tuple(p for p in self.phases if p.kind == kind)
@@ -198,7 +213,30 @@ class Goal:
 class CheckIn:
     date: date
     symptoms: tuple[str, ...] = ()
+    """Hold or stop symptom ids; empty when she reported none."""
     note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadinessCheck:
+    """The result of one readiness check the coach went through with her."""
+
+    date: date
+    failed: tuple[str, ...] = ()
+    """Readiness test ids she did not pass; empty when she passed them all."""
+
+    @property
+    def passed(self) -> bool:
+        return not self.failed
+
+
+@dataclass(frozen=True, slots=True)
+class Break:
+    """Days with no session of any kind (illness, travel, anything); both ends inclusive."""
+
+    start: date
+    end: date
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +267,10 @@ class Profile:
     """Calendar reminder this many minutes before each session's start."""
     passphrase_env: str | None = None
     """Name of the environment variable holding her passphrase: her pages are then encrypted."""
+    readiness_checks: tuple[ReadinessCheck, ...] = ()
+    """Sorted by date."""
+    breaks: tuple[Break, ...] = ()
+    """Sorted by start date, never overlapping."""
 
 
 @dataclass(frozen=True, slots=True)

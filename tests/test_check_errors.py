@@ -323,7 +323,7 @@ def test_unknown_symptom_lists_the_allowed_ones(runner: CliRunner, workspace: Wo
     result = check(runner, workspace(files))
     problem(result, SAM, line_of(files, SAM, "leaking"), "check_ins[0].symptoms",
             "unknown symptom `leaking`", "did you mean `leakage`?",
-            "allowed: pain, heaviness, leakage, urgency, bulge, doming")
+            "allowed: pain, heaviness, leakage, urgency, doming, bulge, bowel,")
 
 
 def test_check_in_before_delivery_is_refused(runner: CliRunner, workspace: Workspace) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -13,11 +14,13 @@ from ..models import (
     DELIVERIES,
     LEVELS,
     WEEKDAYS,
+    Break,
     CheckIn,
     Goal,
     Profile,
     ProfileRef,
     Protocol,
+    ReadinessCheck,
 )
 from ..yamltree import YMap
 from .fields import _MISSING, SLUG_RE, Fields, _fresh, _show
@@ -116,6 +119,8 @@ PROFILE_FIELDS = (
     "timezone",
     "reminder_minutes",
     "passphrase_env",
+    "readiness_checks",
+    "breaks",
 )
 
 _DEFAULT_RUN_DAYS = {1: (5,), 2: (1, 5), 3: (1, 3, 5)}
@@ -247,30 +252,9 @@ def load_profile(
         gf.finish()
         goal = Goal(label, gdate)
 
-    check_ins: list[CheckIn] = []
-    symptom_ids = [s.id for s in protocol.hold_symptoms] if protocol else []
-    for iname, line, value in f.items("check_ins"):
-        cf = f.item_fields(iname, line, value)
-        if cf is None:
-            continue
-        cdate = cf.date_field("date", required=True)
-        symptoms = cf.text_list("symptoms")
-        bad = [s for s in symptoms if s not in (*symptom_ids, "none") and protocol]
-        for s in bad:
-            cf.error(
-                "symptoms",
-                f"unknown symptom `{s}` in {iname}.symptoms",
-                (f"{did_you_mean(s, symptom_ids)} " if did_you_mean(s, symptom_ids) else "")
-                + f"allowed: {', '.join(symptom_ids)}, or [] for none",
-            )
-        note = cf.text("note")
-        cf.finish()
-        if cdate is not None:
-            if delivery_date is not None and cdate < delivery_date:
-                cf.error(
-                    "date", f"{iname}.date {cdate} is before the delivery date {delivery_date}"
-                )
-            check_ins.append(CheckIn(cdate, tuple(s for s in symptoms if s != "none"), note))
+    check_ins = _check_ins(f, protocol, delivery_date)
+    readiness_checks = _readiness_checks(f, protocol, delivery_date)
+    breaks = _breaks(f, delivery_date)
     f.finish(PROFILE_FIELDS)
 
     if delivery_date is not None:
@@ -326,13 +310,130 @@ def load_profile(
         breastfeeding=breastfeeding,
         injuries_healed_date=healed,
         goal=goal,
-        check_ins=tuple(sorted(check_ins, key=lambda c: c.date)),
+        check_ins=check_ins,
+        readiness_checks=readiness_checks,
+        breaks=breaks,
         coach_note_html=render(coach_note),
         session_time=session_time,
         timezone=timezone,
         reminder_minutes=None if reminder in (None, -1) else reminder,
         passphrase_env=passphrase_env,
     )
+
+
+def _check_ins(
+    f: Fields, protocol: Protocol | None, delivery_date: date | None
+) -> tuple[CheckIn, ...]:
+    """The coach's check-ins; each must say which symptoms she reported (``[]`` for none)."""
+    check_ins: list[CheckIn] = []
+    known = [s.id for s in (*protocol.hold_symptoms, *protocol.stop_symptoms)] if protocol else []
+    for iname, line, value in f.items("check_ins"):
+        cf = f.item_fields(iname, line, value)
+        if cf is None:
+            continue
+        cdate = cf.date_field("date", required=True)
+        if "symptoms" not in cf.data:
+            cf.used.add("symptoms")
+            cf.error(
+                None,
+                f"`{iname}.symptoms` is required: say what she reported",
+                "write `symptoms: []` when she had none, or list them, e.g. [heaviness]",
+            )
+            symptoms: tuple[str, ...] = ()
+        else:
+            symptoms = () if cf.data["symptoms"] is None else cf.text_list("symptoms")
+            cf.used.add("symptoms")
+        for s in symptoms:
+            if protocol and s not in (*known, "none"):
+                near = did_you_mean(s, known)
+                cf.error(
+                    "symptoms",
+                    f"unknown symptom `{s}` in {iname}.symptoms",
+                    (f"{near} " if near else "") + f"allowed: {', '.join(known)}, or [] for none",
+                )
+        note = cf.text("note")
+        cf.finish()
+        if cdate is not None:
+            if delivery_date is not None and cdate < delivery_date:
+                cf.error(
+                    "date", f"{iname}.date {cdate} is before the delivery date {delivery_date}"
+                )
+            check_ins.append(CheckIn(cdate, tuple(s for s in symptoms if s != "none"), note))
+    return tuple(sorted(check_ins, key=lambda c: c.date))
+
+
+def _readiness_checks(
+    f: Fields, protocol: Protocol | None, delivery_date: date | None
+) -> tuple[ReadinessCheck, ...]:
+    """Readiness check results: the tests she did not pass (``failed: []`` = passed)."""
+    checks: list[ReadinessCheck] = []
+    tests = [t.id for t in protocol.readiness_tests] if protocol else []
+    for iname, line, value in f.items("readiness_checks"):
+        rf = f.item_fields(iname, line, value)
+        if rf is None:
+            continue
+        rdate = rf.date_field("date", required=True)
+        if "failed" not in rf.data:
+            rf.used.add("failed")
+            rf.error(
+                None,
+                f"`{iname}.failed` is required: list the tests she did not pass",
+                "write `failed: []` when she passed them all",
+            )
+            failed: tuple[str, ...] = ()
+        else:
+            failed = () if rf.data["failed"] is None else rf.text_list("failed")
+            rf.used.add("failed")
+        for test in failed:
+            if protocol and test not in tests:
+                near = did_you_mean(test, tests)
+                rf.error(
+                    "failed",
+                    f"unknown readiness test `{test}` in {iname}.failed",
+                    (f"{near} " if near else "") + f"the tests are: {', '.join(tests)}",
+                )
+        rf.finish()
+        if rdate is not None:
+            if delivery_date is not None and rdate < delivery_date:
+                rf.error(
+                    "date", f"{iname}.date {rdate} is before the delivery date {delivery_date}"
+                )
+            if rdate in {c.date for c in checks}:
+                rf.error("date", f"two readiness checks on {rdate}", "keep one result per day")
+            checks.append(ReadinessCheck(rdate, tuple(dict.fromkeys(failed))))
+    return tuple(sorted(checks, key=lambda c: c.date))
+
+
+def _breaks(f: Fields, delivery_date: date | None) -> tuple[Break, ...]:
+    """Breaks (illness, travel): no session inside; they must not overlap."""
+    found: list[tuple[Break, Fields]] = []
+    for iname, line, value in f.items("breaks"):
+        bf = f.item_fields(iname, line, value)
+        if bf is None:
+            continue
+        start = bf.date_field("start", required=True)
+        end = bf.date_field("end", required=True)
+        reason = bf.text("reason")
+        bf.finish()
+        if start is None or end is None:
+            continue
+        if end < start:
+            bf.error("end", f"{iname}.end {end} is before its start {start}")
+            continue
+        if delivery_date is not None and start < delivery_date:
+            bf.error("start", f"{iname}.start {start} is before the delivery date {delivery_date}")
+            continue
+        found.append((Break(start, end, reason), bf))
+    found.sort(key=lambda item: item[0].start)
+    for (prev, _), (cur, bf) in itertools.pairwise(found):
+        if cur.start <= prev.end:
+            bf.error(
+                "start",
+                f"this break ({cur.start} to {cur.end}) overlaps the one from {prev.start} "
+                f"to {prev.end}",
+                "merge them into one break",
+            )
+    return tuple(b for b, _ in found)
 
 
 def _clock(f: Fields, key: str) -> time | None:

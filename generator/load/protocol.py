@@ -52,22 +52,12 @@ def load_protocol(
     max_weeks = f.integer("max_plan_weeks", 8, 260)
     rest = f.text("rest_suggestion")
 
-    symptoms: list[Symptom] = []
-    for name, line, value in f.items("hold_symptoms", required=True):
-        sf = f.item_fields(name, line, value)
-        if sf is None:
-            continue
-        sid = sf.text("id", required=True)
-        label = sf.text("label", required=True)
-        sf.finish()
-        if sid and not ID_RE.fullmatch(sid):
-            sf.error("id", f"`{name}.id` must be a short lower-case name (got {sid!r})")
-        elif sid in {s.id for s in symptoms}:
-            sf.error("id", f"the symptom `{sid}` is listed twice")
-        elif sid == "none":
-            sf.error("id", "`none` is reserved for a check-in without symptoms")
-        elif sid:
-            symptoms.append(Symptom(sid, label))
+    symptoms = _symptoms(f, "hold_symptoms", required=True)
+    stop_symptoms = _symptoms(f, "stop_symptoms", required=False, taken=symptoms)
+    retest = f.integer("readiness_retest_weeks", 1, 12, default=2)
+    break_days = f.integer("break_step_back_days", 1, 365, default=14)
+    level_up = f.integer("level_up_after_weeks", 1, 52, default=6)
+    max_bout = f.integer("max_bout_increase_seconds", 30, 7200, default=300)
 
     tests: list[ReadinessTest] = []
     for name, line, value in f.items("readiness_tests", required=True):
@@ -163,12 +153,40 @@ def load_protocol(
         consolidate_weeks=n[9],
         hold_review_weeks=n[10],
         max_plan_weeks=n[11],
-        hold_symptoms=tuple(symptoms),
+        hold_symptoms=symptoms,
         readiness_tests=tuple(tests),
         stages=tuple(stages),
         phases=phases,
         rest_suggestion=rest,
+        stop_symptoms=stop_symptoms,
+        readiness_retest_weeks=retest or 2,
+        break_step_back_days=break_days or 14,
+        level_up_after_weeks=level_up or 6,
+        max_bout_increase_seconds=max_bout or 300,
     )
+
+
+def _symptoms(
+    f: Fields, key: str, required: bool, taken: tuple[Symptom, ...] = ()
+) -> tuple[Symptom, ...]:
+    """A list of ``{id, label}`` symptoms; ids are unique across hold and stop symptoms."""
+    symptoms: list[Symptom] = []
+    for name, line, value in f.items(key, required=required):
+        sf = f.item_fields(name, line, value)
+        if sf is None:
+            continue
+        sid = sf.text("id", required=True)
+        label = sf.text("label", required=True)
+        sf.finish()
+        if sid and not ID_RE.fullmatch(sid):
+            sf.error("id", f"`{name}.id` must be a short lower-case name (got {sid!r})")
+        elif sid in {s.id for s in (*taken, *symptoms)}:
+            sf.error("id", f"the symptom `{sid}` is listed twice")
+        elif sid == "none":
+            sf.error("id", "`none` is reserved for a check-in without symptoms")
+        elif sid:
+            symptoms.append(Symptom(sid, label))
+    return tuple(symptoms)
 
 
 _PHASE_ORDER = {"foundation": 0, "readiness": 1, "run_walk": 2, "goal": 3}

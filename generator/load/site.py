@@ -41,7 +41,21 @@ def load_site(root: Path, problems: Problems) -> Site | None:
     cname = f.text("cname") or None
     if cname is not None and not re.fullmatch(r"[a-z0-9.-]+\.[a-z]{2,}", cname):
         f.error("cname", f"`cname` must be a bare domain like plans.example.com (got {cname!r})")
+    email = f.text("email")
+    if email and not re.fullmatch(r"[^@\s<>\"',;:]+@[^@\s<>\"',;:]+\.[^@\s<>\"',;:]+", email):
+        f.error(
+            "email",
+            f"`email` must be one e-mail address (got {email!r})",
+            "e.g. coach@example.com",
+        )
+    phone = f.text("phone")
+    if phone and not re.fullmatch(r"\+?[0-9][0-9 ()./-]{3,30}", phone):
+        f.error(
+            "phone",
+            f"`phone` must be a phone number (got {phone!r})",
+            "digits, spaces and an optional leading +, e.g. +44 20 7946 0000",
+        )
     f.finish()
     if not _fresh(problems, start):
         return None
-    return Site(practice, coach, contact, language, base_url, cname)
+    return Site(practice, coach, contact, language, base_url, cname, email, phone)
