@@ -207,7 +207,7 @@ def test_the_symptom_check_advises_persists_and_exports(
     form = card.locator("[data-symptom-check]")
     assert form.is_visible()
     assert form.locator("fieldset legend").count() == 1
-    form.get_by_label("Leakage of urine or stool").check()
+    form.get_by_label("Leaking urine").check()
     form.get_by_role("button", name="Save to my log").click()
     advice = form.locator('[data-advice="symptoms"]')
     assert advice.is_visible()
@@ -218,7 +218,7 @@ def test_the_symptom_check_advises_persists_and_exports(
 
     page.reload()
     form = page.locator(f'[data-run][data-session-date="{RUN_DAY}"] [data-symptom-check]')
-    assert form.get_by_label("Leakage of urine or stool").is_checked()
+    assert form.get_by_label("Leaking urine").is_checked()
     assert form.locator('[data-advice="symptoms"]').is_visible()
     stored = page.evaluate(
         "JSON.parse(localStorage.getItem('postrun:log:' + "
@@ -236,10 +236,10 @@ def test_the_symptom_check_advises_persists_and_exports(
     download.save_as(saved)
     lines = saved.read_text("utf-8").splitlines()
     assert lines[0].startswith("Sam Rivera")
-    assert any(RUN_DAY in line and "stage 1" in line and "leakage" in line for line in lines)
+    assert any(RUN_DAY in line and "stage 1" in line and "leaking urine" in line for line in lines)
 
     form.get_by_label("None of these").check()
-    assert not form.get_by_label("Leakage of urine or stool").is_checked()
+    assert not form.get_by_label("Leaking urine").is_checked()
     form.get_by_role("button", name="Save to my log").click()
     good = form.locator('[data-advice="none"]')
     assert good.is_visible() and "Well done" in good.inner_text()
@@ -358,7 +358,7 @@ def test_no_accessibility_violations_while_running(
     card.get_by_role("button", name="Start timer").click()
     page.clock.run_for(330_000)
     form = card.locator("[data-symptom-check]")
-    form.get_by_label("Leakage of urine or stool").check()
+    form.get_by_label("Leaking urine").check()
     form.get_by_role("button", name="Save to my log").click()
     other = page.locator("[data-run]").nth(1).locator("[data-symptom-check]")
     other.get_by_label("None of these").check()
