@@ -123,6 +123,13 @@ class Stage:
         full, rest = divmod(self.main_seconds, self.jog + self.walk)
         return full * self.jog + min(rest, self.jog)
 
+    @property
+    def longest_jog(self) -> int:
+        """The longest single jog of the main part (continuous jogging: all of it)."""
+        if self.walk == 0:
+            return self.main_seconds
+        return min(self.jog, self.main_seconds)
+
 
 @dataclass(frozen=True, slots=True)
 class ReadinessTest:

@@ -376,8 +376,8 @@ def test_last_stage_must_be_continuous(runner: CliRunner, workspace: Workspace) 
     files = edit(PROTOCOL, "{jog: 1800, walk: 0, main_minutes: 30}",
                  "{jog: 1800, walk: 60, main_minutes: 31}")
     result = check(runner, workspace(files))
-    problem(result, PROTOCOL, line_of(files, PROTOCOL, "jog: 1800"), "stages[8]",
-            "the last stage (stage 9) must be continuous jogging", "hint:", "`walk: 0`")
+    problem(result, PROTOCOL, line_of(files, PROTOCOL, "jog: 1800"), "stages[10]",
+            "the last stage (stage 11) must be continuous jogging", "hint:", "`walk: 0`")
 
 
 # ------------------------------------------------------------------ exercises (front matter)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 from typing import cast
 
@@ -120,6 +121,16 @@ def load_protocol(
             "end the list with a stage that has `walk: 0`",
         )
 
+    if max_bout is not None:
+        for number, message in bout_problems(tuple(stages), max_bout):
+            problems.add(
+                rel,
+                f.data["stages"].item_lines[number - 1],
+                f"stages[{number - 1}]",
+                message,
+                "add a stage in between, or raise `max_bout_increase_seconds`",
+            )
+
     phases = _phases(f, exercises, broken)
     f.finish()
     if not _fresh(problems, start):
@@ -164,6 +175,23 @@ def load_protocol(
         level_up_after_weeks=level_up or 6,
         max_bout_increase_seconds=max_bout or 300,
     )
+
+
+def bout_problems(stages: tuple[Stage, ...], max_increase: int) -> list[tuple[int, str]]:
+    """Issue #14 point 10: the longest single jog grows by at most ``max_increase`` seconds
+    from one stage to the next. Returns ``(stage number, message)`` for each stage that breaks
+    it (self-contained, so any loader can call it)."""
+    found: list[tuple[int, str]] = []
+    for prev, stage in pairwise(stages):
+        grown = stage.longest_jog - prev.longest_jog
+        if grown > max_increase:
+            found.append((
+                stage.number,
+                f"stage {stage.number}'s longest jog ({stage.longest_jog} s) is "
+                f"{grown} s longer than stage {prev.number}'s ({prev.longest_jog} s); "
+                f"`max_bout_increase_seconds` allows {max_increase} s",
+            ))
+    return found
 
 
 def _symptoms(
