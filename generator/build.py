@@ -192,11 +192,8 @@ def _render_client(index: int) -> tuple[str, str, int, int]:
     profile = read_profile(
         workspace.root, ref, content.protocol, _WORK["markdown"], workspace.secret
     )
-    files = renderer.client_files(plan(profile, content.protocol, content))
-    if profile.passphrase_env is not None:
-        from .encrypt import encrypt_client
-
-        files = encrypt_client(files, _WORK["passphrases"][profile.slug], profile.slug, renderer)
+    passphrase = _WORK["passphrases"][profile.slug] if profile.passphrase_env else None
+    files = renderer.client_files(plan(profile, content.protocol, content), passphrase)
     folder = staging / profile.slug
     old = previous / profile.slug if previous is not None else None
     linked: dict[int, tuple[bytes, Path]] = _WORK.setdefault("linked", {})

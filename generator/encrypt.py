@@ -7,8 +7,8 @@ Her rendered files go in, the files to publish come out:
   ``assets/unlock.js`` decrypts it in her browser (WebCrypto) and shows the original page;
 - every other file of hers that is not shared content (``plan.json``, ``calendar.ics``) is
   published only encrypted, as ``<name>.enc``;
-- the web app manifest loses her name, and the service worker is rewritten to precache the
-  published files;
+- the web app manifest loses her name (the renderer then writes the service worker for the
+  published files);
 - the stylesheet, scripts, icon and exercise images stay as they are: they are the same for
   every client.
 
@@ -30,14 +30,12 @@ import json
 import os
 import re
 import unicodedata
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
-
-if TYPE_CHECKING:
-    from .render import Renderer
 
 ITERATIONS = 600_000
 """PBKDF2-SHA256 rounds (OWASP's 2023 minimum): about a third of a second per guess."""
@@ -84,33 +82,46 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+class LockKit(Protocol):
+    """What encryption needs from the renderer (:class:`generator.render.Renderer`), and no
+    more."""
+
+    @property
+    def shared_names(self) -> frozenset[str]:
+        """Files the same for every client (assets, media): published as they are."""
+        ...
+
+    def locked_page(self, context: Mapping[str, Any]) -> bytes:
+        """The locked shell page (``locked.html``) rendered with this context."""
+        ...
+
+    def template_file(self, rel: str) -> bytes:
+        """A static file from the templates, e.g. ``assets/unlock.js``."""
+        ...
+
+
 def encrypt_client(
-    files: dict[str, bytes], passphrase: str, slug: str, renderer: Renderer
+    files: Mapping[str, bytes], passphrase: str, slug: str, kit: LockKit
 ) -> dict[str, bytes]:
-    """Her folder as published when protected: see the module's docstring."""
+    """Her folder as published when protected (without sw.js, which the renderer writes last
+    for exactly these files): see the module's docstring."""
     key = derive_key(passphrase, slug)
-    shared = set(renderer.assets) | set(renderer.media)
-    shell = renderer.env.get_template("locked.html")
     salt = _b64(client_salt(slug))
     out: dict[str, bytes] = {}
     for rel, data in sorted(files.items()):
         if rel == "sw.js":
-            continue  # rewritten below, for the files actually published
-        if rel in shared:
+            continue
+        if rel in kit.shared_names:
             out[rel] = data
         elif rel == "manifest.webmanifest":
             out[rel] = _neutral_manifest(data)
         elif rel.endswith(".html"):
-            page = shell.render(
-                {"payload": _b64(seal(key, data)), "salt": salt, "iterations": ITERATIONS}
-            )
-            out[rel] = page.encode("utf-8")
+            context = {"payload": _b64(seal(key, data)), "salt": salt, "iterations": ITERATIONS}
+            out[rel] = kit.locked_page(context)
         else:
             out[rel + ENCRYPTED_SUFFIX] = seal(key, data)
     for rel in UNLOCK_ASSETS:
-        out[rel] = renderer.loader.get_source(renderer.env, rel)[0].encode("utf-8")
-    if "sw.js" in files:
-        out["sw.js"] = _service_worker(out, slug, renderer)
+        out[rel] = kit.template_file(rel)
     return out
 
 
@@ -119,19 +130,3 @@ def _neutral_manifest(data: bytes) -> bytes:
     manifest = json.loads(data)
     manifest["name"] = manifest["short_name"] = NEUTRAL_NAME
     return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def _service_worker(files: dict[str, bytes], slug: str, renderer: Renderer) -> bytes:
-    """sw.js for the published files: the cache name is a digest of their bytes, so a rebuild
-    (or a new passphrase) replaces the copies on her phone."""
-    precache = sorted(files)
-    digest = hashlib.sha256()
-    for name in precache:
-        data = files[name]
-        digest.update(b"%d:%s\0%d:" % (len(name), name.encode("utf-8"), len(data)) + data)
-    context = {
-        "client": {"slug": slug},
-        "precache": precache,
-        "cache_name": f"postrun-{slug}-{digest.hexdigest()[:16]}",
-    }
-    return renderer.sw_template.render(context).encode("utf-8")

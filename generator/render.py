@@ -8,12 +8,8 @@ beyond plain fields is prepared here as view data (grids, labels, links), never 
 from __future__ import annotations
 
 import hashlib
-import json
-from calendar import Calendar
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import date, datetime
-from functools import lru_cache
+from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +22,38 @@ from jinja2 import (
     StrictUndefined,
     select_autoescape,
 )
-from markupsafe import Markup, escape
 
 from . import __version__
 from .ical import calendar_ics
-from .models import Content, Exercise, Plan, Segment, Session, Workspace
+from .models import Content, Plan, Session, Workspace
 from .plan import duration
+from .planjson import plan_json, plan_json_bytes
+from .views import (
+    DECISION_LABELS,
+    KIND_ICONS,
+    KIND_LABELS,
+    Link,
+    exercise_file,
+    key_dates,
+    kind_label,
+    long_date,
+    mark,
+    months,
+    other_variant,
+    part_seconds,
+    plan_id,
+    segments_json,
+    short_date,
+    short_day,
+    time_tag,
+    webcal_url,
+    week_file,
+)
 
+__all__ = ["CSP", "Renderer", "cache_name", "default_templates", "plan_json", "plan_json_bytes"]
 ASSETS = ("assets/style.css", "assets/app.js", "assets/icon.svg")
 RESERVED_PAGE_IDS = frozenset({"index", "readiness", "calendar", "plan", "404"})
+PAGE_TEMPLATES = ("overview", "week", "exercise", "readiness", "calendar", "page", "root", "404")
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -60,90 +79,13 @@ def default_templates() -> Path:
     return packaged if packaged.is_dir() else here.parent / "templates"
 
 
-@lru_cache(maxsize=8192)
-def _day(value: date) -> str:
-    return f"{value:%a} {value.day} {value:%b}"
-
-
-@lru_cache(maxsize=8192)
-def _long_date(value: date) -> str:
-    return f"{value:%A} {value.day} {value:%B %Y}"
-
-
-@lru_cache(maxsize=8192)
-def _short_date(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
-
-
-_TIME_FORMATS: dict[str, Callable[[date], str]] = {
-    "day": _day,
-    "long": _long_date,
-    "short": _short_date,
-    "dayyear": lambda d: f"{_day(d)} {d.year}",
-}
-
-
-@lru_cache(maxsize=8192)
-def time_tag(value: date, style: str = "day") -> Markup:
-    """``<time datetime="2026-11-24">Tue 24 Nov</time>``: dates are written on every page."""
-    return Markup(f'<time datetime="{value.isoformat()}">{_TIME_FORMATS[style](value)}</time>')
-
-
-@lru_cache(maxsize=16)
-def mark(kind: str) -> Markup:
-    """The letter/icon of a session kind: decoration beside its written label."""
-    return Markup(f'<span class="mark mark-{kind}" aria-hidden="true">{KIND_ICONS[kind]}</span>')
-
-
-@lru_cache(maxsize=16)
-def kind_label(kind: str) -> Markup:
-    return mark(kind) + Markup(f' <span class="kind-name">{escape(KIND_LABELS[kind])}</span>')
-
-
-@lru_cache(maxsize=256)
-def segments_json(segments: tuple[Segment, ...]) -> str:
-    """A run's segments for the interval timer (compact keys: activity, seconds, part)."""
-    return json.dumps(
-        [{"a": g.activity, "s": g.seconds, "p": g.part} for g in segments], separators=(",", ":")
-    )
-
-
-@lru_cache(maxsize=256)
-def part_seconds(segments: tuple[Segment, ...], part: str) -> int:
-    return sum(g.seconds for g in segments if g.part == part)
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    href: str
-    label: str
-
-
-def week_file(number: int) -> str:
-    return f"week-{number:02d}.html"
-
-
-def exercise_file(ex_id: str) -> str:
-    return f"exercise-{ex_id}.html"
-
-
-KIND_LABELS = {
-    "strength": "Strength",
-    "readiness": "Readiness check",
-    "run_walk": "Run/walk",
-    "rest": "Rest or cross-train",
-}
-KIND_ICONS = {"strength": "S", "readiness": "✓", "run_walk": "R", "rest": "·"}
-DECISION_LABELS = {
-    "first": "First run",
-    "progress": "Step up",
-    "repeat": "Repeat",
-    "held": "On hold",
-}
-
-
 class Renderer:
-    """Everything shared by all clients of one build: templates, assets, content pages."""
+    """Everything shared by all clients of one build: templates, assets, content pages.
+
+    Per client, :meth:`client_files` renders her folder. Encryption (``encrypt.py``) sees only
+    the narrow part it needs: :attr:`shared_names`, :meth:`locked_page`, :meth:`template_file`;
+    the service worker is written last, once, for the files actually published.
+    """
 
     def __init__(
         self,
@@ -157,14 +99,28 @@ class Renderer:
         self.workspace = workspace
         self.stamp = stamp
         self.content: Content = workspace.content
-        loaders = []
+        self._cards: dict[tuple[Any, ...], Any] = {}
+        self._shared_pages: dict[tuple[str, ...], bytes] = {}
+        self._shared_ids: dict[int, bytes] = {}
+        self._template_files: dict[str, bytes] = {}
         own = workspace.root / "templates"
-        if own.is_dir():
-            loaders.append(FileSystemLoader(str(own)))
-        loaders.append(FileSystemLoader(str(default_templates())))
-        self.loader = ChoiceLoader(loaders)
+        self._folders = (own, default_templates()) if own.is_dir() else (default_templates(),)
+        self._env = self._environment(bytecode_dir)
+        self._templates = {name: self._env.get_template(f"{name}.html") for name in PAGE_TEMPLATES}
+        self._manifest_template = self._env.get_template("manifest.webmanifest")
+        self._sw_template = self._env.get_template("sw.js")
+        self._assets = {path: self.template_file(path) for path in ASSETS}
+        self._media = {
+            rel: self._share((workspace.root / "content" / rel).read_bytes())
+            for rel in self.content.media
+        }
+        self.shared_names: frozenset[str] = frozenset(self._assets) | frozenset(self._media)
+        """Files that are the same for every client (assets, media): never encrypted."""
+        self.pages = [p for p in self.content.pages if p.id not in RESERVED_PAGE_IDS]
+
+    def _environment(self, bytecode_dir: Path | None) -> Environment:
         env = Environment(
-            loader=self.loader,
+            loader=ChoiceLoader([FileSystemLoader(str(f)) for f in self._folders]),
             autoescape=select_autoescape(
                 enabled_extensions=("html",), default_for_string=False, default=False
             ),
@@ -175,7 +131,7 @@ class Renderer:
             bytecode_cache=_bytecode_cache(bytecode_dir),
         )
         env.filters.update(
-            day=_day, long_date=_long_date, short_date=_short_date, duration=duration
+            day=short_day, long_date=long_date, short_date=short_date, duration=duration
         )
         env.globals.update(
             site=self.content.site,
@@ -193,52 +149,26 @@ class Renderer:
             segments_json=segments_json,
             part_seconds=part_seconds,
         )
-        self._cards: dict[tuple[Any, ...], Any] = {}
-        self._shared_pages: dict[tuple[str, ...], bytes] = {}
-        self._shared_ids: dict[int, bytes] = {}
-        self.env = env
-        self.templates = {
-            name: env.get_template(f"{name}.html")
-            for name in (
-                "overview",
-                "week",
-                "exercise",
-                "readiness",
-                "calendar",
-                "page",
-                "root",
-                "404",
-            )
-        }
-        self.manifest_template = env.get_template("manifest.webmanifest")
-        self.sw_template = env.get_template("sw.js")
-        self.assets = {path: self._share(self._asset(path)) for path in ASSETS}
-        self.media = {
-            rel: self._share((workspace.root / "content" / rel).read_bytes())
-            for rel in self.content.media
-        }
-        self.pages = [p for p in self.content.pages if p.id not in RESERVED_PAGE_IDS]
+        return env
 
-    def _shared_card(self, session: Session, card: Any, level: int = 3) -> Any:
-        """A session card that is the same for every client (strength, readiness, rest): made
-        once per build and reused; run/walk cards carry her dates and log, so are made each
-        time. ``card`` is the template's own macro, so overriding the template still works."""
-        if session.kind == "run_walk":
-            return card(session, level)
-        key = (session.kind, session.exercises, session.summary, level)
-        html = self._cards.get(key)
-        if html is None:
-            html = self._cards[key] = card(session, level)
-        return html
+    # ------------------------------------------------------------------ for encrypt.py
 
-    def _asset(self, rel: str) -> bytes:
-        for search in self.loader.loaders:
-            assert isinstance(search, FileSystemLoader)
-            for folder in search.searchpath:
-                path = Path(folder) / rel
+    def template_file(self, rel: str) -> bytes:
+        """A static file from the templates (the workspace's own first), read once per build
+        and shared by every client."""
+        data = self._template_files.get(rel)
+        if data is None:
+            for folder in self._folders:
+                path = folder / rel
                 if path.is_file():
-                    return path.read_bytes()
-        raise FileNotFoundError(rel)
+                    data = self._template_files[rel] = self._share(path.read_bytes())
+                    return data
+            raise FileNotFoundError(rel)
+        return data
+
+    def locked_page(self, context: Mapping[str, Any]) -> bytes:
+        """The locked shell page of a protected client (``locked.html``)."""
+        return self._env.get_template("locked.html").render(context).encode("utf-8")
 
     # ------------------------------------------------------------------ the site root
 
@@ -258,22 +188,62 @@ class Renderer:
 
     # ------------------------------------------------------------------ one client
 
-    def client_files(self, plan: Plan) -> dict[str, bytes]:
-        """Every file of one client's folder, relative to ``site/<slug>/``."""
-        exercises = self.content.exercises
-        nav = [
-            Link("index.html", "Overview"),
-            Link("calendar.html", "Calendar"),
-            Link("readiness.html", "Readiness"),
-            *(Link(f"{p.id}.html", p.title) for p in self.pages),
-        ]
-        base: dict[str, Any] = {
+    def client_files(self, plan: Plan, passphrase: str | None = None) -> dict[str, bytes]:
+        """Every file of one client's folder, relative to ``site/<slug>/``; with a
+        ``passphrase``, as published when protected (see ``encrypt.py``)."""
+        base = self._base(plan)
+        files = {"index.html": self._overview(plan, base)}
+        files.update(self._weeks(plan, base))
+        files.update(self._exercises(plan, base))
+        files["readiness.html"] = self._readiness(plan, base)
+        files["calendar.html"] = self._calendar(plan, base)
+        for page in self.pages:
+            files[f"{page.id}.html"] = self._shared_html(
+                ("page", page.id, plan.profile.level),
+                "page",
+                {**base, "page_title": page.title, "current": f"{page.id}.html", "page": page},
+            )
+        week_of = {d.date: week_file(w.number) for w in plan.weeks for d in w.days}
+        files["calendar.ics"] = calendar_ics(plan, self.content.site, self.stamp, week_of)
+        files["plan.json"] = plan_json_bytes(plan)
+        files["manifest.webmanifest"] = self._manifest_template.render(base).encode("utf-8")
+        files.update(self._assets)
+        for ex_id in plan.exercise_ids:
+            image = self.content.exercises[ex_id].image
+            if image is not None:
+                files[image] = self._media[image]
+        slug = plan.profile.slug
+        if passphrase is not None:
+            from .encrypt import encrypt_client
+
+            files = encrypt_client(files, passphrase, slug, self)
+        files["sw.js"] = self.service_worker(files, slug)
+        return files
+
+    def service_worker(self, files: Mapping[str, bytes], slug: str) -> bytes:
+        """sw.js precaching these files, under a cache name that changes with their bytes."""
+        precache = sorted(files)
+        context = {
+            "client": {"slug": slug},
+            "precache": precache,
+            "cache_name": cache_name(slug, files),
+        }
+        return self._sw_template.render(context).encode("utf-8")
+
+    def _base(self, plan: Plan) -> dict[str, Any]:
+        """The context every page of hers shares."""
+        return {
             "plan": plan,
             "client": plan.profile,
-            "nav": nav,
+            "nav": [
+                Link("index.html", "Overview"),
+                Link("calendar.html", "Calendar"),
+                Link("readiness.html", "Readiness"),
+                *(Link(f"{p.id}.html", p.title) for p in self.pages),
+            ],
             "weeks": plan.weeks,
             "pages": self.pages,
-            "exercises": exercises,
+            "exercises": self.content.exercises,
             "plan_id": plan_id(plan),
             "day_hrefs": {
                 d.date: f"{week_file(w.number)}#d{d.date.isoformat()}"
@@ -283,34 +253,42 @@ class Renderer:
             "symptom_labels": {s.id: s.label for s in self.content.protocol.hold_symptoms},
             "has_safety": any(p.id == "safety" for p in self.pages),
         }
-        files: dict[str, bytes] = {}
+
+    def _overview(self, plan: Plan, base: dict[str, Any]) -> bytes:
         last = self.content.protocol.stages[-1]
-        key_dates = _key_dates(plan, f"First {duration(last.main_seconds)} continuous jog")
-        files["index.html"] = self._html(
+        return self._html(
             "overview",
             {
                 **base,
                 "page_title": "Overview",
                 "current": "index.html",
-                "key_dates": key_dates,
+                "key_dates": key_dates(plan, f"First {duration(last.main_seconds)} continuous jog"),
             },
         )
-        for week in plan.weeks:
-            files[week_file(week.number)] = self._html(
+
+    def _weeks(self, plan: Plan, base: dict[str, Any]) -> dict[str, bytes]:
+        weeks = plan.weeks
+        return {
+            week_file(week.number): self._html(
                 "week",
                 {
                     **base,
                     "page_title": f"Week {week.number}",
                     "current": "",
                     "week": week,
-                    "prev_week": plan.weeks[week.number - 2] if week.number > 1 else None,
-                    "next_week": plan.weeks[week.number] if week.number < len(plan.weeks) else None,
+                    "prev_week": weeks[week.number - 2] if week.number > 1 else None,
+                    "next_week": weeks[week.number] if week.number < len(weeks) else None,
                 },
             )
-        other_level = "intermediate" if plan.profile.level == "beginner" else "beginner"
+            for week in weeks
+        }
+
+    def _exercises(self, plan: Plan, base: dict[str, Any]) -> dict[str, bytes]:
         level = plan.profile.level
+        other_level = "intermediate" if level == "beginner" else "beginner"
+        files: dict[str, bytes] = {}
         for ex_id in plan.exercise_ids:
-            exercise = exercises[ex_id]
+            exercise = self.content.exercises[ex_id]
             files[exercise_file(ex_id)] = self._shared_html(
                 ("exercise", ex_id, level),
                 "exercise",
@@ -320,10 +298,13 @@ class Renderer:
                     "current": "",
                     "exercise": exercise,
                     "mine": exercise.variant(level),
-                    "other": _other_variant(exercise, other_level),
+                    "other": other_variant(exercise, other_level),
                 },
             )
-        files["readiness.html"] = self._html(
+        return files
+
+    def _readiness(self, plan: Plan, base: dict[str, Any]) -> bytes:
+        return self._html(
             "readiness",
             {
                 **base,
@@ -336,13 +317,15 @@ class Renderer:
                 "first_run": next((s for s in plan.sessions if s.kind == "run_walk"), None),
             },
         )
-        files["calendar.html"] = self._html(
+
+    def _calendar(self, plan: Plan, base: dict[str, Any]) -> bytes:
+        return self._html(
             "calendar",
             {
                 **base,
                 "page_title": "Calendar",
                 "current": "calendar.html",
-                "months": list(_months(plan)),
+                "months": list(months(plan)),
                 "listed": [s for s in plan.sessions if s.kind != "rest"],
                 # A protected calendar is downloaded after unlocking, never subscribed to.
                 "webcal_url": None
@@ -350,39 +333,8 @@ class Renderer:
                 else webcal_url(self.content.site.base_url, plan.profile.slug),
             },
         )
-        for page in self.pages:
-            files[f"{page.id}.html"] = self._shared_html(
-                ("page", page.id, level),
-                "page",
-                {
-                    **base,
-                    "page_title": page.title,
-                    "current": f"{page.id}.html",
-                    "page": page,
-                },
-            )
-        week_of = {d.date: week_file(w.number) for w in plan.weeks for d in w.days}
-        files["calendar.ics"] = calendar_ics(plan, self.content.site, self.stamp, week_of)
-        files["plan.json"] = plan_json_bytes(plan)
-        files["manifest.webmanifest"] = self.manifest_template.render(base).encode("utf-8")
-        files.update(self.assets)
-        for ex_id in plan.exercise_ids:
-            image = exercises[ex_id].image
-            if image is not None:
-                files[image] = self.media[image]
-        precache = sorted(files)
-        digest = hashlib.sha256()
-        for name in precache:
-            data = files[name]
-            digest.update(b"%d:%s\0%d:" % (len(name), name.encode("utf-8"), len(data)) + data)
-        files["sw.js"] = self.sw_template.render(
-            {
-                **base,
-                "precache": precache,
-                "cache_name": f"postrun-{plan.profile.slug}-{digest.hexdigest()[:16]}",
-            }
-        ).encode("utf-8")
-        return files
+
+    # ------------------------------------------------------------------ shared bytes
 
     def is_shared(self, data: bytes) -> bool:
         """Whether these bytes are one of the build's shared files (the same object for every
@@ -392,6 +344,18 @@ class Renderer:
     def _share(self, data: bytes) -> bytes:
         self._shared_ids[id(data)] = data
         return data
+
+    def _shared_card(self, session: Session, card: Any, level: int = 3) -> Any:
+        """A session card that is the same for every client (strength, readiness, rest): made
+        once per build and reused; run/walk cards carry her dates and log, so are made each
+        time. ``card`` is the template's own macro, so overriding the template still works."""
+        if session.kind == "run_walk":
+            return card(session, level)
+        key = (session.kind, session.exercises, session.summary, level)
+        html = self._cards.get(key)
+        if html is None:
+            html = self._cards[key] = card(session, level)
+        return html
 
     def _shared_html(self, key: tuple[str, ...], name: str, context: dict[str, Any]) -> bytes:
         """A page that is the same for every client at her level (an exercise, a guide): made
@@ -403,160 +367,14 @@ class Renderer:
         return page
 
     def _html(self, name: str, context: dict[str, Any]) -> bytes:
-        return self.templates[name].render(context).encode("utf-8")
+        return self._templates[name].render(context).encode("utf-8")
 
 
-def _other_variant(exercise: Exercise, level: str) -> Any:
-    for variant in exercise.variants:
-        if variant.level == level:
-            return variant
-    return None
-
-
-def webcal_url(base_url: str | None, slug: str) -> str | None:
-    """The subscription address of her calendar, when the practice publishes a base_url."""
-    if not base_url:
-        return None
-    return "webcal://" + base_url.split("://", 1)[1] + f"{slug}/calendar.ics"
-
-
-def plan_id(plan: Plan) -> str:
-    """Names this plan in the browser's storage: a new plan start gets fresh ticks."""
-    return f"{plan.profile.slug}:{plan.start.isoformat()}"
-
-
-@dataclass(frozen=True, slots=True)
-class KeyDate:
-    label: str
-    date: date
-    href: str
-
-
-def _key_dates(plan: Plan, final_label: str) -> list[KeyDate]:
-    def week_of(day: date) -> str:
-        for week in plan.weeks:
-            if week.days and week.days[0].date <= day <= week.days[-1].date:
-                return week_file(week.number)
-        return "calendar.html"
-
-    result = [
-        KeyDate("Plan starts", plan.start, week_of(plan.start)),
-        KeyDate("Earliest day to run", plan.earliest_run_date, week_of(plan.earliest_run_date)),
-    ]
-    if plan.readiness_date:
-        result.append(KeyDate("Readiness check", plan.readiness_date, week_of(plan.readiness_date)))
-    if plan.first_run_date:
-        result.append(KeyDate("First run/walk", plan.first_run_date, week_of(plan.first_run_date)))
-    if plan.final_stage_date:
-        result.append(KeyDate(final_label, plan.final_stage_date, week_of(plan.final_stage_date)))
-    goal = plan.profile.goal
-    if goal and goal.date:
-        result.append(KeyDate(f"Goal: {goal.label}", goal.date, week_of(goal.date)))
-    return sorted(result, key=lambda k: k.date)
-
-
-@dataclass(frozen=True, slots=True)
-class CalendarCell:
-    date: date | None
-    sessions: tuple[Session, ...]
-    href: str
-
-
-@dataclass(frozen=True, slots=True)
-class Month:
-    title: str
-    id: str
-    rows: tuple[tuple[CalendarCell, ...], ...]
-
-
-def _months(plan: Plan) -> Iterator[Month]:
-    by_day: dict[date, tuple[Session, ...]] = {}
-    href: dict[date, str] = {}
-    for week in plan.weeks:
-        for day in week.days:
-            by_day[day.date] = day.sessions
-            href[day.date] = f"{week_file(week.number)}#d{day.date.isoformat()}"
-    cal = Calendar(firstweekday=0)
-    year, month = plan.start.year, plan.start.month
-    while (year, month) <= (plan.end.year, plan.end.month):
-        rows = []
-        for dates in cal.monthdatescalendar(year, month):
-            rows.append(
-                tuple(
-                    CalendarCell(d, by_day.get(d, ()), href.get(d, ""))
-                    if d.month == month
-                    else CalendarCell(None, (), "")
-                    for d in dates
-                )
-            )
-        first = date(year, month, 1)
-        yield Month(f"{first:%B %Y}", f"m{first:%Y-%m}", tuple(rows))
-        month += 1
-        if month > 12:
-            year, month = year + 1, 1
-
-
-def plan_json(plan: Plan) -> dict[str, Any]:
-    """The plan in the documented, stable shape (schema 1; see README)."""
-    sessions: list[dict[str, Any]] = []
-    for s in plan.sessions:
-        item: dict[str, Any] = {"date": s.date.isoformat(), "kind": s.kind, "phase": s.phase}
-        if s.kind == "strength":
-            item["exercises"] = [
-                {
-                    "id": d.id,
-                    "sets": d.dosage.sets,
-                    "reps": d.dosage.reps,
-                    "seconds": d.dosage.seconds,
-                    "each_side": d.dosage.each_side,
-                }
-                for d in s.exercises
-            ]
-        elif s.kind == "run_walk":
-            item.update(
-                {
-                    "stage": s.stage,
-                    "segments": [
-                        {"activity": g.activity, "seconds": g.seconds, "part": g.part}
-                        for g in s.segments
-                    ],
-                    "jog_seconds": s.jog_seconds,
-                    "main_seconds": s.main_seconds,
-                    "decision": s.decision,
-                    "reason": s.reason,
-                }
-            )
-        elif s.kind == "rest":
-            item["suggestion"] = s.summary
-        sessions.append(item)
-    profile = plan.profile
-    return {
-        "schema": 1,
-        "client": {"name": profile.name, "slug": profile.slug},
-        "earliest_run_date": plan.earliest_run_date.isoformat(),
-        "readiness_date": _iso(plan.readiness_date),
-        "first_run_date": _iso(plan.first_run_date),
-        "final_stage_date": _iso(plan.final_stage_date),
-        "start": plan.start.isoformat(),
-        "end": plan.end.isoformat(),
-        "phases": [
-            {"id": p.id, "title": p.title, "start": p.start.isoformat(), "end": p.end.isoformat()}
-            for p in plan.phases
-        ],
-        "holds": [
-            {"start": h.start.isoformat(), "end": _iso(h.end), "symptoms": list(h.symptoms)}
-            for h in plan.holds
-        ],
-        "readiness": [{"id": t.id, "title": t.title, "target": t.target} for t in plan.readiness],
-        "notes": list(plan.notes),
-        "sessions": sessions,
-    }
-
-
-def plan_json_bytes(plan: Plan) -> bytes:
-    # Compact: the C encoder is ten times faster than the indenting one.
-    return (json.dumps(plan_json(plan), ensure_ascii=False, separators=(",", ":")) + "\n").encode()
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
+def cache_name(slug: str, files: Mapping[str, bytes]) -> str:
+    """The service worker's cache name: a digest of every file's name and bytes, so a rebuild
+    (or a new passphrase) replaces the copies on her phone."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        data = files[name]
+        digest.update(b"%d:%s\0%d:" % (len(name), name.encode("utf-8"), len(data)) + data)
+    return f"postrun-{slug}-{digest.hexdigest()[:16]}"

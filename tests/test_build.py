@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -154,11 +155,11 @@ def test_a_crash_while_writing_leaves_the_previous_site(
     calls = []
     original = render.Renderer.client_files
 
-    def failing(self: render.Renderer, plan: object) -> dict[str, bytes]:
+    def failing(self: render.Renderer, plan: object, *args: Any) -> dict[str, bytes]:
         calls.append(plan)
         if len(calls) == 2:
             raise OSError("disk full")
-        return original(self, plan)  # type: ignore[arg-type]
+        return original(self, plan, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(render.Renderer, "client_files", failing)
     result = runner.invoke(cli, ["-C", str(root), "build", "--clean"])
