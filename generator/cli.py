@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -221,51 +222,133 @@ def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def _ask(value: Any, label: str, kind: Any = str, default: Any = None) -> Any:
-    if value is not None:
-        return value
-    if not _interactive():
-        raise click.UsageError(f"{label} is needed (give it as an option when not in a terminal)")
-    return click.prompt(label, type=kind, default=default)
+def _date_text(value: str) -> str:
+    """A date as the coach typed it, as YAML text; click's error when it is not one."""
+    from .load.fields import parse_date
+
+    try:
+        return parse_date(value).isoformat()
+    except ValueError as exc:
+        reason = str(exc)
+        raise click.BadParameter(
+            f"{value!r} is {reason}" if reason.startswith("not a real") else
+            f"{value!r} is not a date: {reason}"
+        ) from None
+
+
+def _profile_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``new``'s options, one per field of NEW_FIELDS, from the field declarations."""
+    from .load.schema import PROFILE
+    from .scaffold import NEW_FIELDS
+
+    for name in reversed(NEW_FIELDS):
+        spec = PROFILE.field(name)
+        kwargs: dict[str, Any] = {"help": spec.help}
+        if spec.kind == "date":
+            kwargs.update(
+                metavar="DATE",
+                help=f"{spec.help} YYYY-MM-DD.",
+                callback=lambda _c, _p, v: None if v is None else _date_text(v),
+            )
+        elif spec.kind == "choice":
+            kwargs["type"] = click.Choice(spec.choices)
+        elif spec.kind == "integer":
+            # The range depends on the protocol: the loader checks it, with its reason.
+            kwargs.update(type=int, help=f"{spec.help} {spec.range_doc}.")
+        command = click.option("--" + name.replace("_", "-"), name, **kwargs)(command)
+    return command
 
 
 @cli.command()
 @click.argument("slug")
-@click.option("--name", help="Her full name, as shown on her site.")
-@click.option("--delivery-date", metavar="DATE", help="The birth date (YYYY-MM-DD).")
-@click.option("--delivery", type=click.Choice(["vaginal", "assisted", "caesarean"]))
-@click.option("--clearance-date", metavar="DATE", help="Medical clearance date (YYYY-MM-DD).")
-@click.option("--level", type=click.Choice(["beginner", "intermediate"]))
-@click.option("--runs-per-week", type=click.IntRange(1, 3))
+@_profile_options
 @click.pass_obj
-def new(
-    opts: Options,
-    slug: str,
-    name: str | None,
-    delivery_date: str | None,
-    delivery: str | None,
-    clearance_date: str | None,
-    level: str | None,
-    runs_per_week: int | None,
-) -> None:
+def new(opts: Options, /, slug: str, **given: Any) -> None:
     """Add a client: writes profiles/SLUG.yaml (asks for what is missing in a terminal)."""
-    from .scaffold import NewProfile, new_profile
+    from .scaffold import ASKED, ProfileDraft, yaml_value
 
-    date_type = click.DateTime(formats=["%Y-%m-%d"])
-    values = NewProfile(
-        name=_ask(name, "Her name"),
-        delivery_date=_date(delivery_date, "--delivery-date")
-        or _ask(None, "Delivery date (YYYY-MM-DD)", date_type).date(),
-        delivery=_ask(
-            delivery, "Delivery", click.Choice(["vaginal", "assisted", "caesarean"]), "vaginal"
-        ),
-        clearance_date=_date(clearance_date, "--clearance-date")
-        or _ask(None, "Clearance date (YYYY-MM-DD)", date_type).date(),
-        level=_ask(level, "Level", click.Choice(["beginner", "intermediate"]), "beginner"),
-        runs_per_week=_ask(runs_per_week, "Runs per week", click.IntRange(1, 3), 3),
-    )
-    path = new_profile(opts.root, slug, values)
+    draft = ProfileDraft(opts.root, slug)
+    values = {k: yaml_value(k, v) for k, v in given.items() if v is not None}
+    if _interactive():
+        for name in ASKED:
+            if name not in values:
+                values[name] = _ask(draft, name, values)
+    else:
+        _require_options(values)
+    path, warnings = draft.write(values, date.today())
+    _show_warnings(warnings)
     click.echo(f"Wrote {path.relative_to(opts.root)}; edit it to add her goal and notes.")
+
+
+def _require_options(values: dict[str, str]) -> None:
+    from .load.schema import PROFILE
+
+    missing = [s for s in PROFILE.fields if s.required and s.name not in values]
+    if missing:
+        raise click.UsageError(
+            "; ".join(f"{s.label} is needed (--{s.name.replace('_', '-')})" for s in missing)
+            + ". Give them as options when not in a terminal; the other fields have defaults."
+        )
+
+
+def _ask(draft: Any, name: str, values: dict[str, str]) -> str:
+    """One question, its answer checked at once by the loader's own rules (asked again when
+    wrong, e.g. a clearance date before the delivery date)."""
+    from .errors import did_you_mean
+    from .load.schema import PROFILE
+    from .scaffold import yaml_value
+
+    spec = PROFILE.field(name)
+    label = spec.label
+    if spec.kind == "date":
+        label += " (YYYY-MM-DD)"
+    elif spec.kind == "choice":
+        label += f" ({' | '.join(spec.choices)})"
+    elif spec.kind == "integer":
+        label += f" (1 to {draft.max_runs})"
+
+    def convert(text: str) -> str:
+        text = text.strip()
+        if spec.kind == "date":
+            value = _date_text(text)
+        elif spec.kind == "choice" and text not in spec.choices:
+            near = did_you_mean(text, spec.choices)
+            raise click.BadParameter(
+                f"choose one of {' | '.join(spec.choices)}" + (f" ({near})" if near else "")
+            )
+        else:
+            value = yaml_value(name, text)
+        wrong = draft.problems_with(name, {**values, name: value})
+        if wrong:
+            raise click.BadParameter(
+                "; ".join(p.message + (f" ({p.hint})" if p.hint else "") for p in wrong)
+            )
+        return value
+
+    return str(click.prompt(label, default=draft.default(name), value_proc=convert))
+
+
+@cli.command()
+@click.argument(
+    "kind", required=False, type=click.Choice(["profile", "site", "protocol", "exercise"])
+)
+@click.option(
+    "--write", is_flag=True, help="Write all four into .postrun/schema/ in the workspace."
+)
+@click.pass_obj
+def schema(opts: Options, kind: str | None, write: bool) -> None:
+    """Print the JSON Schema of a kind of file, for editors that check YAML as you type."""
+    from .load.describe import json_schema_text
+
+    if write:
+        from .scaffold import write_schemas
+
+        written = write_schemas(opts.root)
+        click.echo(f"Wrote {', '.join(written)}")
+    elif kind is None:
+        raise click.UsageError("name a kind of file: profile, site, protocol or exercise")
+    else:
+        click.echo(json_schema_text(kind), nl=False)
 
 
 @cli.command(name="list")

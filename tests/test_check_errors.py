@@ -205,6 +205,32 @@ def test_impossible_date_is_not_a_real_date(runner: CliRunner, workspace: Worksp
 
 
 @pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("2026-11-6", "write the day with two digits: 2026-11-06"),
+        ("2026-1-16", "write the month with two digits: 2026-01-16"),
+    ],
+    ids=["day", "month"],
+)
+def test_date_with_one_digit_shows_it_with_two(
+    runner: CliRunner, workspace: Workspace, written: str, hint: str
+) -> None:
+    files = edit(SAM, "start_date: 2026-10-20", f"start_date: {written}")
+    result = check(runner, workspace(files))
+    problem(result, SAM, line_of(files, SAM, "start_date:"), f"(got {written})", f"hint: {hint}")
+    assert "not a real date" not in result.output
+
+
+def test_phase_problems_name_the_phase_by_its_id(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    files = edit(PROTOCOL, "    title: Light impact\n", "")
+    result = check(runner, workspace(files))
+    problem(result, PROTOCOL, line_of(files, PROTOCOL, "id: impact"),
+            "`phases[impact].title` is required but missing")
+
+
+@pytest.mark.parametrize(
     ("old", "new"),
     [
         ("start_date: 2026-10-20", "start_date: 2026-08-20"),
@@ -350,7 +376,7 @@ def test_unknown_phase_exercise_suggests_the_nearest(
                  "posterior-pelvic-tilt, dead-bugs, hip-circles]\n")
     result = check(runner, workspace(files))
     problem(result, PROTOCOL, line_of(files, PROTOCOL, "dead-bugs"),
-            "phases[0].exercises.beginner", "unknown exercise `dead-bugs`",
+            "phases[core].exercises.beginner", "unknown exercise `dead-bugs`",
             "hint: did you mean `dead-bug`?")
 
 

@@ -2,7 +2,8 @@
 
 Every problem found is collected (file, line, field, message, hint) and raised together as one
 :class:`~generator.errors.PostrunError`, so a coach fixes a whole batch per run. One module per
-file kind; :mod:`.read` and :mod:`.fields` are what they share.
+file kind; :mod:`.read` and :mod:`.fields` are what they share, and :mod:`.schema` declares
+every field once.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .profile import (
     load_profiles,
     profile_paths,
     read_profile,
+    stale_start,
 )
 from .protocol import load_protocol
 from .read import MAX_FILE_BYTES, read_mapping, read_text, split_front_matter
@@ -47,5 +49,6 @@ __all__ = [
     "read_text",
     "slug_suffix",
     "split_front_matter",
+    "stale_start",
     "workspace_secret",
 ]

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..errors import Problems
-from ..models import (
-    CATEGORIES,
-    LEVELS,
-    Dosage,
-    Exercise,
-    Variant,
-)
+from ..models import Dosage, Exercise, Variant
 from .fields import SLUG_RE, Fields, _fresh
 from .markup import MarkdownRenderer
 from .read import read_text, split_front_matter
+from .schema import EXERCISE
 
 
 def load_exercises(root: Path, problems: Problems, render: MarkdownRenderer) -> dict[str, Exercise]:
@@ -49,41 +43,55 @@ def _exercise(
         return None
     start = len(problems.errors)
     f = Fields(data, rel, problems)
-    title = f.text("title", required=True)
-    category = f.choice("category", CATEGORIES)
-    summary = f.text("summary")
-    equipment = f.text_list("equipment")
+    v = {spec.name: f.read(spec) for spec in EXERCISE.fields if spec.name != "levels"}
+    category = v["category"]
+    levels = f.read(EXERCISE.field("levels"), required=category not in (None, "readiness"))
+    variants = _variants(levels, render) if levels is not None else ()
+    v["image"] = v["image"] or None
+    v["video"] = v["video"] or None
+    _check_media(f, root, v["image"], v["image_alt"], v["video"])
+    f.finish(EXERCISE.names)
+    if not body.strip():
+        problems.add(
+            rel,
+            None,
+            None,
+            "the exercise has no description",
+            "write how to do it below the closing `---`",
+        )
+    if not _fresh(problems, start) or category is None:
+        return None
+    return Exercise(id=ex_id, body_html=render(body), variants=variants, file=rel, **v)
+
+
+def _variants(levels: Fields, render: MarkdownRenderer) -> tuple[Variant, ...]:
+    """One variant per level written: how, and the dose (``reps`` or ``seconds``)."""
     variants: list[Variant] = []
-    levels = f.mapping("levels", required=category not in (None, "readiness"))
-    if levels is not None:
-        for level in LEVELS:
-            lf = levels.mapping(level, required=level == "beginner")
-            if lf is None:
-                continue
-            how = lf.text("how", required=True)
-            sets = lf.integer("sets", 1, 10)
-            reps = lf.integer("reps", 1, 200, default=0)
-            seconds = lf.integer("seconds", 1, 3600, default=0)
-            if reps and seconds:
-                lf.error("seconds", "give either `reps` or `seconds`, not both")
-            elif reps == 0 and seconds == 0 and "reps" not in lf.data and "seconds" not in lf.data:
-                lf.error(
-                    None,
-                    f"`{lf.prefix}reps` or `{lf.prefix}seconds` is required",
-                    "add `reps: 10` or `seconds: 30`",
-                )
-            each_side = lf.boolean("each_side", False)
-            per = lf.text("per")
-            lf.finish()
-            if sets is not None:
-                dosage = Dosage(sets, reps or None, seconds or None, each_side, per)
-                variants.append(Variant(level, render(how), dosage))  # type: ignore[arg-type]
-        levels.finish()
-    points = f.text_list("points")
-    cautions = f.text_list("cautions")
-    target = f.text("target")
-    image = f.text("image") or None
-    image_alt = f.text("image_alt")
+    for level_spec in EXERCISE.field("levels").fields:
+        lf = levels.read(level_spec)
+        if lf is None:
+            continue
+        how, sets, reps, seconds, each_side, per = (lf.read(s) for s in level_spec.fields)
+        if reps and seconds:
+            lf.error("seconds", "give either `reps` or `seconds`, not both")
+        elif "reps" not in lf.data and "seconds" not in lf.data:
+            lf.error(
+                None,
+                f"`{lf.prefix}reps` or `{lf.prefix}seconds` is required",
+                "add `reps: 10` or `seconds: 30`",
+            )
+        lf.finish(level_spec.names)
+        if sets is not None:
+            dosage = Dosage(sets, reps or None, seconds or None, each_side, per)
+            variants.append(Variant(level_spec.name, render(how), dosage))  # type: ignore[arg-type]
+    levels.finish(EXERCISE.field("levels").names)
+    return tuple(variants)
+
+
+def _check_media(
+    f: Fields, root: Path, image: str | None, image_alt: str, video: str | None
+) -> None:
+    """A picture lives under content/media/ and is described; a video is an https link."""
     if image is not None:
         image_path = (root / "content" / image).resolve()
         content_dir = (root / "content").resolve()
@@ -105,35 +113,5 @@ def _exercise(
                 "an image needs `image_alt`, a short description of it",
                 "describe what the picture shows for people who cannot see it",
             )
-    video = f.text("video") or None
-    if video is not None and not re.fullmatch(r"https://\S+", video):
+    if video is not None and not f.matches(EXERCISE.field("video"), video):
         f.error("video", f"`video` must be an https:// link (got {video!r})")
-    sources = f.text_list("sources")
-    f.finish()
-    if not body.strip():
-        problems.add(
-            rel,
-            None,
-            None,
-            "the exercise has no description",
-            "write how to do it below the closing `---`",
-        )
-    if not _fresh(problems, start) or category is None:
-        return None
-    return Exercise(
-        id=ex_id,
-        title=title,
-        category=category,
-        summary=summary,
-        body_html=render(body),
-        variants=tuple(variants),
-        equipment=equipment,
-        points=points,
-        cautions=cautions,
-        image=image,
-        image_alt=image_alt,
-        video=video,
-        sources=sources,
-        file=rel,
-        target=target,
-    )

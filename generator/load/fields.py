@@ -4,15 +4,41 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, time
 from typing import Any
 
 from ..errors import Problems, did_you_mean
+from ..models import WEEKDAYS
 from ..yamltree import YList, YMap
+from .schema import ID_PATTERN, SLUG_PATTERN, Spec
 
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+SLUG_RE = re.compile(SLUG_PATTERN)
+ID_RE = re.compile(ID_PATTERN)
 _MISSING: Any = object()
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DATE_EXAMPLE = "2026-07-20"
+
+
+def parse_date(text: str) -> date:
+    """A date written YYYY-MM-DD; ValueError with words for the coach otherwise."""
+    text = text.strip()
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if match is None:
+        raise ValueError(f"write dates as {DATE_EXAMPLE}")
+    year, month, day = match.groups()
+    if len(month) == 1 or len(day) == 1:
+        padded = f"{year}-{int(month):02d}-{int(day):02d}"
+        part = "day" if len(month) == 2 else "month" if len(day) == 2 else "month and the day"
+        try:
+            date.fromisoformat(padded)
+        except ValueError:
+            raise ValueError("not a real date: check the day and month") from None
+        raise ValueError(f"write the {part} with two digits: {padded}")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("not a real date: check the day and month") from None
 
 
 class Fields:
@@ -81,9 +107,13 @@ class Fields:
     def integer(
         self, key: str, low: int, high: int, default: int | None = None, hint: str | None = None
     ) -> int | None:
+        """A whole number from ``low`` to ``high``; required when there is no ``default``."""
         value = self.raw(key, default is None)
         if value is _MISSING:
             return default
+        return self._whole(key, value, low, high, hint)
+
+    def _whole(self, key: str, value: Any, low: int, high: int, hint: str | None) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):
             self.error(
                 key,
@@ -125,18 +155,21 @@ class Fields:
             return value
         if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value.strip()):
             try:
-                return date.fromisoformat(value.strip())
-            except ValueError:
+                return parse_date(value)
+            except ValueError as exc:
+                real = str(exc).startswith("not a real date")
                 self.error(
                     key,
-                    f"`{self.name(key)}` is not a real date (got {value})",
-                    "check the day and month",
+                    f"`{self.name(key)}` is not a real date (got {value})"
+                    if real
+                    else f"`{self.name(key)}` must be written YYYY-MM-DD (got {value})",
+                    "check the day and month" if real else str(exc),
                 )
                 return None
         self.error(
             key,
             f"`{self.name(key)}` must be a date like 2026-09-01 (got {_show(value)})",
-            "write YYYY-MM-DD: year, month, day",
+            f"write YYYY-MM-DD: year, month, day, e.g. {DATE_EXAMPLE}",
         )
         return None
 
@@ -204,6 +237,91 @@ class Fields:
             )
             return None
         return Fields(value, self.file, self.problems, f"{name}.")
+
+    def read(self, spec: Spec, **change: Any) -> Any:
+        """The value of one declared field (:mod:`.schema`), checked against its type, range
+        or choices; ``change`` narrows the declaration for this file (e.g. a range that
+        depends on the protocol). Mappings come back as :class:`Fields`, lists as items."""
+        if change:
+            spec = replace(spec, **change)
+        key, kind = spec.name, spec.kind
+        if kind in ("text", "markdown"):
+            return self.text(key, spec.required, "" if spec.default is None else spec.default)
+        if kind == "integer":
+            value = self.raw(key, spec.required)
+            if value is _MISSING:
+                return spec.default
+            return self._whole(key, value, spec.low or 0, spec.high or 0, spec.hint or None)
+        if kind == "boolean":
+            return self.boolean(key, bool(spec.default))
+        if kind == "date":
+            return self.date_field(key, spec.required)
+        if kind == "choice":
+            return self.choice(key, spec.choices, None if spec.required else spec.default)
+        if kind == "lines":
+            return self.text_list(key)
+        if kind == "weekdays":
+            return self.weekdays(key)
+        if kind == "time":
+            return self.clock(key)
+        if kind == "mapping":
+            return self.mapping(key, spec.required)
+        return self.items(key, spec.required)
+
+    def matches(self, spec: Spec, value: str) -> bool:
+        """Whether a text has the shape its declaration asks for."""
+        return spec.pattern is None or re.search(spec.pattern, value) is not None
+
+    def clock(self, key: str) -> time | None:
+        """A time of day, HH:MM (24-hour)."""
+        value = self.raw(key, False)
+        if value is _MISSING:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+            # YAML 1.1 reads an unquoted 07:30 as the base-60 number 450.
+            return time(value // 60, value % 60)
+        match = re.fullmatch(r"(\d{1,2}):(\d{2})", str(value).strip())
+        if match and int(match[1]) < 24 and int(match[2]) < 60:
+            return time(int(match[1]), int(match[2]))
+        self.error(
+            key, f"`{key}` must be a time like 07:30 (got {_show(value)})", "write HH:MM, 24-hour"
+        )
+        return None
+
+    def weekdays(self, key: str) -> tuple[int, ...] | None:
+        """Weekday numbers (Monday = 0), sorted; None when absent or wrong."""
+        days = self.text_list(key) if key in self.data else None
+        if days is None:
+            self.used.add(key)
+            return None
+        result: list[int] = []
+        for day in days:
+            d = day.lower()
+            if d in _DAY_NAMES:
+                d = d[:3]
+            if d not in WEEKDAYS:
+                self.error(
+                    key,
+                    f"`{key}` has {day!r}, which is not a weekday",
+                    did_you_mean(d, WEEKDAYS) or f"use {', '.join(WEEKDAYS)}",
+                )
+                return None
+            if WEEKDAYS.index(d) in result:
+                self.error(key, f"`{key}` names {d} twice")
+                return None
+            result.append(WEEKDAYS.index(d))
+        if not result:
+            self.error(key, f"`{key}` is empty", "name at least one day, or remove the line")
+            return None
+        return tuple(sorted(result))
+
+    def required_list(self, key: str, why: str, hint: str) -> tuple[str, ...]:
+        """A list that must be written even when empty (``[]``), e.g. a check-in's symptoms."""
+        self.used.add(key)
+        if key not in self.data:
+            self.error(None, f"`{self.name(key)}` is required: {why}", hint)
+            return ()
+        return () if self.data[key] is None else self.text_list(key)
 
     def finish(self, known: Iterable[str] | None = None) -> None:
         """Report keys nobody asked for, naming the nearest known one."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterator
 from datetime import date, time
 from pathlib import Path
@@ -11,8 +10,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import PostrunError, Problem, Problems, did_you_mean
 from ..models import (
-    DELIVERIES,
-    LEVELS,
     WEEKDAYS,
     Break,
     CheckIn,
@@ -23,9 +20,10 @@ from ..models import (
     ReadinessCheck,
 )
 from ..yamltree import YMap
-from .fields import _MISSING, SLUG_RE, Fields, _fresh, _show
+from .fields import SLUG_RE, Fields, _fresh
 from .markup import MarkdownRenderer
 from .read import read_mapping
+from .schema import PROFILE
 from .secret import slug_suffix
 
 
@@ -99,32 +97,53 @@ def read_profile(
     return profile
 
 
-PROFILE_FIELDS = (
-    "name",
-    "slug",
-    "delivery_date",
-    "delivery",
-    "injuries_healed_date",
-    "clearance_date",
-    "start_date",
-    "level",
-    "runs_per_week",
-    "run_days",
-    "strength_days",
-    "breastfeeding",
-    "goal",
-    "check_ins",
-    "coach_note",
-    "session_time",
-    "timezone",
-    "reminder_minutes",
-    "passphrase_env",
-    "readiness_checks",
-    "breaks",
-)
+PROFILE_FIELDS = PROFILE.names
+"""Every field a profile may have (declared in :mod:`.schema`)."""
 
 _DEFAULT_RUN_DAYS = {1: (5,), 2: (1, 5), 3: (1, 3, 5)}
 _STRENGTH_PREFERENCE = (0, 2, 4, 6, 1, 3, 5)
+STALE_START_DAYS = 14
+"""A plan that started longer ago than this with no check-in gets a warning."""
+
+
+def run_gap_days(protocol: Protocol | None) -> int:
+    """Whole days between two runs (48 hours: 2)."""
+    return -(-(protocol.hours_between_runs if protocol else 48) // 24)
+
+
+def max_runs_per_week(protocol: Protocol | None) -> int:
+    """The most runs a week the protocol's ``hours_between_runs`` allows (48 hours: 3)."""
+    return max(1, 7 // run_gap_days(protocol))
+
+
+def default_run_days(runs: int) -> tuple[int, ...]:
+    """Her run days when the profile names none."""
+    return _DEFAULT_RUN_DAYS.get(runs, (1, 3, 5)[:runs])
+
+
+def default_strength_days(run_days: tuple[int, ...], protocol: Protocol | None) -> tuple[int, ...]:
+    """Her strength days when the profile names none: the protocol's most, between runs."""
+    most = protocol.strength_per_week[1] if protocol else 3
+    free = [d for d in _STRENGTH_PREFERENCE if d not in run_days]
+    return tuple(sorted(free[:most]))
+
+
+def stale_start(profile: Profile, today: date, line: int | None = None) -> Problem | None:
+    """A warning when her plan started more than two weeks before ``today`` and no check-in is
+    logged: her site would open weeks into a plan she may only be starting (``new``, ``check``)."""
+    days = (today - profile.start_date).days
+    if days <= STALE_START_DAYS or profile.check_ins:
+        return None
+    weeks = days // 7
+    return Problem(
+        profile.file,
+        line,
+        "start_date",
+        f"her plan started on {profile.start_date}, {weeks} weeks ago, and no check-in is "
+        f"logged; her site opens at week {weeks + 1} today",
+        f"if she is only starting now, set `start_date: {today}`; otherwise log a check-in",
+        "warning",
+    )
 
 
 def load_profile(
@@ -139,48 +158,98 @@ def load_profile(
     """Validate one profile's fields; None (with problems recorded) when it is not usable."""
     start = len(problems.errors)
     f = Fields(data, rel, problems)
-    name = f.text("name", required=True)
-    slug = f.text("slug")
+    spec = PROFILE.field
+    name = f.read(spec("name"))
+    slug = _slug(f, stem, secret)
+    dates = {key: f.read(spec(key)) for key in _DATES}
+    dates["start_date"] = dates["start_date"] or dates["clearance_date"]
+    delivery = f.read(spec("delivery"))
+    level = f.read(spec("level"))
+    breastfeeding = f.read(spec("breastfeeding"))
+    coach_note = f.read(spec("coach_note"))
+    runs, run_days, strength_days = _week(f, protocol)
+    session_time, timezone, reminder = _calendar(f)
+    passphrase_env = _passphrase_env(f)
+    goal = _goal(f)
+    delivery_date = dates["delivery_date"]
+    check_ins = _check_ins(f, protocol, delivery_date)
+    readiness_checks = _readiness_checks(f, protocol, delivery_date)
+    breaks = _breaks(f, delivery_date)
+    f.finish(PROFILE_FIELDS)
+    _dates_in_order(f, dates, goal, protocol)
+    if not _fresh(problems, start):
+        return None
+    assert delivery_date and dates["clearance_date"] and dates["start_date"] and level
+    assert delivery and runs and run_days and strength_days is not None
+    return Profile(
+        file=rel,
+        name=name,
+        slug=slug,
+        delivery_date=delivery_date,
+        delivery=delivery,
+        clearance_date=dates["clearance_date"],
+        start_date=dates["start_date"],
+        level=level,
+        runs_per_week=runs,
+        run_days=run_days,
+        strength_days=strength_days,
+        breastfeeding=breastfeeding,
+        injuries_healed_date=dates["injuries_healed_date"],
+        goal=goal,
+        check_ins=check_ins,
+        readiness_checks=readiness_checks,
+        breaks=breaks,
+        coach_note_html=render(coach_note),
+        session_time=session_time,
+        timezone=timezone,
+        reminder_minutes=reminder,
+        passphrase_env=passphrase_env,
+    )
+
+
+_DATES = ("delivery_date", "injuries_healed_date", "clearance_date", "start_date")
+
+
+def _slug(f: Fields, stem: str, secret: bytes | None) -> str:
+    """Her folder name: as written, else the file name with the secret's suffix."""
+    slug: str = f.read(PROFILE.field("slug"))
     if slug:
-        if not SLUG_RE.fullmatch(slug):
+        if not f.matches(PROFILE.field("slug"), slug):
             f.error(
                 "slug",
                 f"`slug` must be one safe folder name (got {slug!r})",
                 "use lower-case letters, digits and dashes, e.g. sam-rivera",
             )
-    else:
-        slug = stem.lower()
-        if secret is not None and SLUG_RE.fullmatch(slug):
-            slug = f"{slug[:56]}-{slug_suffix(secret, slug)}"
-        if not SLUG_RE.fullmatch(slug):
-            problems.add(
-                rel,
-                None,
-                "slug",
-                f"the file name {stem!r} does not make a safe slug",
-                "rename the file (letters, digits, dashes) or add `slug: sam-rivera`",
-            )
-    delivery_date = f.date_field("delivery_date", required=True)
-    delivery = f.choice("delivery", DELIVERIES, default="vaginal")
-    healed = f.date_field("injuries_healed_date")
-    clearance = f.date_field("clearance_date", required=True)
-    start_date = f.date_field("start_date") or clearance
-    level = f.choice("level", LEVELS, default="beginner")
-    breastfeeding = f.boolean("breastfeeding", False)
-    coach_note = f.text("coach_note")
+        return slug
+    slug = stem.lower()
+    if secret is not None and SLUG_RE.fullmatch(slug):
+        slug = f"{slug[:56]}-{slug_suffix(secret, slug)}"
+    if not SLUG_RE.fullmatch(slug):
+        f.problems.add(
+            f.file,
+            None,
+            "slug",
+            f"the file name {stem!r} does not make a safe slug",
+            "rename the file (letters, digits, dashes) or add `slug: sam-rivera`",
+        )
+    return slug
 
-    gap_days = -(-(protocol.hours_between_runs if protocol else 48) // 24)
-    max_runs = max(1, 7 // gap_days)
-    run_days = _weekdays(f, "run_days")
-    runs = f.integer(
-        "runs_per_week",
-        1,
-        max_runs,
+
+def _week(
+    f: Fields, protocol: Protocol | None
+) -> tuple[int | None, tuple[int, ...] | None, tuple[int, ...] | None]:
+    """runs_per_week, run_days and strength_days, checked against each other."""
+    gap_days = run_gap_days(protocol)
+    max_runs = max_runs_per_week(protocol)
+    run_days = f.read(PROFILE.field("run_days"))
+    runs = f.read(
+        PROFILE.field("runs_per_week"),
+        high=max_runs,
         default=len(run_days) if run_days else min(3, max_runs),
         hint=f"{gap_days * 24} h between runs allows at most {max_runs} a week",
     )
     if run_days is not None and runs is not None:
-        if len(run_days) != runs and "runs_per_week" in data:
+        if len(run_days) != runs and "runs_per_week" in f.data:
             f.error(
                 "run_days",
                 f"`run_days` names {len(run_days)} days but `runs_per_week` is {runs}",
@@ -196,8 +265,8 @@ def load_profile(
                 "Monday counts too), e.g. [tue, thu, sat]",
             )
     if run_days is None and runs is not None:
-        run_days = _DEFAULT_RUN_DAYS.get(runs, (1, 3, 5)[:runs])
-    strength_days = _weekdays(f, "strength_days")
+        run_days = default_run_days(runs)
+    strength_days = f.read(PROFILE.field("strength_days"))
     lo, hi = protocol.strength_per_week if protocol else (2, 3)
     if strength_days is not None:
         if not lo <= len(strength_days) <= hi:
@@ -214,11 +283,14 @@ def load_profile(
                 "pick strength days between the run days",
             )
     elif run_days is not None:
-        free = [d for d in _STRENGTH_PREFERENCE if d not in run_days]
-        strength_days = tuple(sorted(free[:hi]))
+        strength_days = default_strength_days(run_days, protocol)
+    return runs, run_days, strength_days
 
-    session_time = _clock(f, "session_time")
-    timezone = f.text("timezone") or None
+
+def _calendar(f: Fields) -> tuple[time | None, str | None, int | None]:
+    """session_time, timezone and reminder_minutes, for her calendar."""
+    session_time = f.read(PROFILE.field("session_time"))
+    timezone = f.read(PROFILE.field("timezone")) or None
     if timezone is not None:
         try:
             ZoneInfo(timezone)
@@ -229,96 +301,75 @@ def load_profile(
                 "use a name like Europe/London or America/New_York",
             )
             timezone = None
-    if session_time is not None and timezone is None and "timezone" not in data:
+    if session_time is not None and timezone is None and "timezone" not in f.data:
         f.error(
             "session_time",
             "`session_time` needs a `timezone`",
             "add e.g. `timezone: Europe/London`",
         )
-    reminder = f.integer("reminder_minutes", 0, 10080, default=-1)
-    passphrase_env = f.text("passphrase_env") or None
-    if passphrase_env is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", passphrase_env):
+    reminder = f.read(PROFILE.field("reminder_minutes"))
+    return session_time, timezone, reminder
+
+
+def _passphrase_env(f: Fields) -> str | None:
+    spec = PROFILE.field("passphrase_env")
+    name = f.read(spec) or None
+    if name is not None and not f.matches(spec, name):
         f.error(
             "passphrase_env",
-            f"`passphrase_env` must be an environment variable name (got {passphrase_env!r})",
+            f"`passphrase_env` must be an environment variable name (got {name!r})",
             "e.g. SAM_PASSPHRASE: letters, digits, underscores",
         )
-        passphrase_env = None
-    goal = None
-    gf = f.mapping("goal")
-    if gf is not None:
-        label = gf.text("label", required=True)
-        gdate = gf.date_field("date")
-        gf.finish()
-        goal = Goal(label, gdate)
+        return None
+    return name
 
-    check_ins = _check_ins(f, protocol, delivery_date)
-    readiness_checks = _readiness_checks(f, protocol, delivery_date)
-    breaks = _breaks(f, delivery_date)
-    f.finish(PROFILE_FIELDS)
 
+def _goal(f: Fields) -> Goal | None:
+    spec = PROFILE.field("goal")
+    gf = f.read(spec)
+    if gf is None:
+        return None
+    label = gf.read(spec.field("label"))
+    gdate = gf.read(spec.field("date"))
+    gf.finish(spec.names)
+    return Goal(label, gdate)
+
+
+def _dates_in_order(
+    f: Fields, dates: dict[str, date | None], goal: Goal | None, protocol: Protocol | None
+) -> None:
+    """Clearance, healing and start come after the birth; the goal after the start."""
+    delivery_date, clearance, start_date = (
+        dates["delivery_date"],
+        dates["clearance_date"],
+        dates["start_date"],
+    )
     if delivery_date is not None:
-        for key, value in (
-            ("clearance_date", clearance),
-            ("injuries_healed_date", healed),
-            ("start_date", start_date),
-        ):
-            if value is not None and value < delivery_date and key in data:
+        for key in ("clearance_date", "injuries_healed_date", "start_date"):
+            value = dates[key]
+            if value is not None and value < delivery_date and key in f.data:
                 f.error(
                     key,
                     f"`{key}` ({value}) is before `delivery_date` ({delivery_date})",
                     "check the year and month of both dates",
                 )
-    if clearance and start_date and start_date < clearance and "start_date" in data:
+    if clearance and start_date and start_date < clearance and "start_date" in f.data:
         f.warn(
             "start_date",
             f"`start_date` ({start_date}) is before `clearance_date` ({clearance})",
             "most coaches start once the birth provider has cleared her",
         )
-    if goal is not None and goal.date is not None and start_date and goal.date <= start_date:
+    if goal is None or goal.date is None or not start_date:
+        return
+    if goal.date <= start_date:
         f.error("goal", f"the goal date ({goal.date}) is not after the start date ({start_date})")
-    if (
-        goal is not None
-        and goal.date is not None
-        and start_date
-        and protocol
-        and (goal.date - start_date).days > protocol.max_plan_weeks * 7
-    ):
+    elif protocol and (goal.date - start_date).days > protocol.max_plan_weeks * 7:
         f.error(
             "goal",
             f"the goal date ({goal.date}) is more than {protocol.max_plan_weeks} "
             "weeks after the start",
             "set a nearer goal, or raise max_plan_weeks in protocol.yaml",
         )
-
-    if not _fresh(problems, start):
-        return None
-    assert delivery_date and clearance and start_date and level and delivery and runs and run_days
-    assert strength_days is not None
-    return Profile(
-        file=rel,
-        name=name,
-        slug=slug,
-        delivery_date=delivery_date,
-        delivery=delivery,
-        clearance_date=clearance,
-        start_date=start_date,
-        level=level,  # type: ignore[arg-type]
-        runs_per_week=runs,
-        run_days=run_days,
-        strength_days=strength_days,
-        breastfeeding=breastfeeding,
-        injuries_healed_date=healed,
-        goal=goal,
-        check_ins=check_ins,
-        readiness_checks=readiness_checks,
-        breaks=breaks,
-        coach_note_html=render(coach_note),
-        session_time=session_time,
-        timezone=timezone,
-        reminder_minutes=None if reminder in (None, -1) else reminder,
-        passphrase_env=passphrase_env,
-    )
 
 
 def _check_ins(
@@ -327,22 +378,17 @@ def _check_ins(
     """The coach's check-ins; each must say which symptoms she reported (``[]`` for none)."""
     check_ins: list[CheckIn] = []
     known = [s.id for s in (*protocol.hold_symptoms, *protocol.stop_symptoms)] if protocol else []
-    for iname, line, value in f.items("check_ins"):
+    spec = PROFILE.field("check_ins")
+    for iname, line, value in f.read(spec):
         cf = f.item_fields(iname, line, value)
         if cf is None:
             continue
-        cdate = cf.date_field("date", required=True)
-        if "symptoms" not in cf.data:
-            cf.used.add("symptoms")
-            cf.error(
-                None,
-                f"`{iname}.symptoms` is required: say what she reported",
-                "write `symptoms: []` when she had none, or list them, e.g. [heaviness]",
-            )
-            symptoms: tuple[str, ...] = ()
-        else:
-            symptoms = () if cf.data["symptoms"] is None else cf.text_list("symptoms")
-            cf.used.add("symptoms")
+        cdate = cf.read(spec.field("date"))
+        symptoms = cf.required_list(
+            "symptoms",
+            "say what she reported",
+            "write `symptoms: []` when she had none, or list them, e.g. [heaviness]",
+        )
         for s in symptoms:
             if protocol and s not in (*known, "none"):
                 near = did_you_mean(s, known)
@@ -351,8 +397,8 @@ def _check_ins(
                     f"unknown symptom `{s}` in {iname}.symptoms",
                     (f"{near} " if near else "") + f"allowed: {', '.join(known)}, or [] for none",
                 )
-        note = cf.text("note")
-        cf.finish()
+        note = cf.read(spec.field("note"))
+        cf.finish(spec.names)
         if cdate is not None:
             if delivery_date is not None and cdate < delivery_date:
                 cf.error(
@@ -368,22 +414,17 @@ def _readiness_checks(
     """Readiness check results: the tests she did not pass (``failed: []`` = passed)."""
     checks: list[ReadinessCheck] = []
     tests = [t.id for t in protocol.readiness_tests] if protocol else []
-    for iname, line, value in f.items("readiness_checks"):
+    spec = PROFILE.field("readiness_checks")
+    for iname, line, value in f.read(spec):
         rf = f.item_fields(iname, line, value)
         if rf is None:
             continue
-        rdate = rf.date_field("date", required=True)
-        if "failed" not in rf.data:
-            rf.used.add("failed")
-            rf.error(
-                None,
-                f"`{iname}.failed` is required: list the tests she did not pass",
-                "write `failed: []` when she passed them all",
-            )
-            failed: tuple[str, ...] = ()
-        else:
-            failed = () if rf.data["failed"] is None else rf.text_list("failed")
-            rf.used.add("failed")
+        rdate = rf.read(spec.field("date"))
+        failed = rf.required_list(
+            "failed",
+            "list the tests she did not pass",
+            "write `failed: []` when she passed them all",
+        )
         for test in failed:
             if protocol and test not in tests:
                 near = did_you_mean(test, tests)
@@ -392,7 +433,7 @@ def _readiness_checks(
                     f"unknown readiness test `{test}` in {iname}.failed",
                     (f"{near} " if near else "") + f"the tests are: {', '.join(tests)}",
                 )
-        rf.finish()
+        rf.finish(spec.names)
         if rdate is not None:
             if delivery_date is not None and rdate < delivery_date:
                 rf.error(
@@ -407,14 +448,15 @@ def _readiness_checks(
 def _breaks(f: Fields, delivery_date: date | None) -> tuple[Break, ...]:
     """Breaks (illness, travel): no session inside; they must not overlap."""
     found: list[tuple[Break, Fields]] = []
-    for iname, line, value in f.items("breaks"):
+    spec = PROFILE.field("breaks")
+    for iname, line, value in f.read(spec):
         bf = f.item_fields(iname, line, value)
         if bf is None:
             continue
-        start = bf.date_field("start", required=True)
-        end = bf.date_field("end", required=True)
-        reason = bf.text("reason")
-        bf.finish()
+        start = bf.read(spec.field("start"))
+        end = bf.read(spec.field("end"))
+        reason = bf.read(spec.field("reason"))
+        bf.finish(spec.names)
         if start is None or end is None:
             continue
         if end < start:
@@ -434,47 +476,3 @@ def _breaks(f: Fields, delivery_date: date | None) -> tuple[Break, ...]:
                 "merge them into one break",
             )
     return tuple(b for b, _ in found)
-
-
-def _clock(f: Fields, key: str) -> time | None:
-    value = f.raw(key, False)
-    if value is _MISSING:
-        return None
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
-        # YAML 1.1 reads an unquoted 07:30 as the base-60 number 450.
-        return time(value // 60, value % 60)
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", str(value).strip())
-    if match and int(match[1]) < 24 and int(match[2]) < 60:
-        return time(int(match[1]), int(match[2]))
-    f.error(key, f"`{key}` must be a time like 07:30 (got {_show(value)})", "write HH:MM, 24-hour")
-    return None
-
-
-def _weekdays(f: Fields, key: str) -> tuple[int, ...] | None:
-    days = f.text_list(key) if key in f.data else None
-    if days is None:
-        f.used.add(key)
-        return None
-    result: list[int] = []
-    for day in days:
-        d = day.lower()
-        if d in _DAY_NAMES:
-            d = d[:3]
-        if d not in WEEKDAYS:
-            f.error(
-                key,
-                f"`{key}` has {day!r}, which is not a weekday",
-                did_you_mean(d, WEEKDAYS) or f"use {', '.join(WEEKDAYS)}",
-            )
-            return None
-        if WEEKDAYS.index(d) in result:
-            f.error(key, f"`{key}` names {d} twice")
-            return None
-        result.append(WEEKDAYS.index(d))
-    if not result:
-        f.error(key, f"`{key}` is empty", "name at least one day, or remove the line")
-        return None
-    return tuple(sorted(result))
-
-
-_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

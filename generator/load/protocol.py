@@ -17,8 +17,27 @@ from ..models import (
     Stage,
     Symptom,
 )
+from ..yamltree import YMap
 from .fields import ID_RE, Fields, _fresh
 from .read import read_mapping
+from .schema import PROTOCOL
+
+_NUMBERS = (
+    "earliest_run_weeks",
+    "hours_between_runs",
+    "max_jog_increases_per_week",
+    "foundation_min_weeks",
+    "sessions_per_stage",
+    "warm_up_seconds",
+    "cool_down_seconds",
+    "consolidate_weeks",
+    "hold_review_weeks",
+    "max_plan_weeks",
+    "readiness_retest_weeks",
+    "break_step_back_days",
+    "level_up_after_weeks",
+    "max_bout_increase_seconds",
+)
 
 
 def load_protocol(
@@ -34,41 +53,61 @@ def load_protocol(
         return None
     start = len(problems.errors)
     f = Fields(data, rel, problems)
-    earliest = f.integer("earliest_run_weeks", 0, 104)
-    hours = f.integer("hours_between_runs", 24, 168)
-    increases = f.integer("max_jog_increases_per_week", 1, 7)
-    spw = f.mapping("strength_per_week", required=True)
-    spw_min = spw.integer("min", 1, 7) if spw else None
-    spw_max = spw.integer("max", 1, 7) if spw else None
-    if spw is not None:
-        spw.finish()
-        if spw_min is not None and spw_max is not None and spw_min > spw_max:
-            spw.error("min", f"`strength_per_week.min` ({spw_min}) is above `max` ({spw_max})")
-    foundation_min = f.integer("foundation_min_weeks", 0, 52)
-    per_stage = f.integer("sessions_per_stage", 1, 20)
-    warm = f.integer("warm_up_seconds", 0, 3600)
-    cool = f.integer("cool_down_seconds", 0, 3600)
-    consolidate = f.integer("consolidate_weeks", 0, 52)
-    review = f.integer("hold_review_weeks", 1, 26)
-    max_weeks = f.integer("max_plan_weeks", 8, 260)
-    rest = f.text("rest_suggestion")
+    spec = PROTOCOL.field
+    numbers: dict[str, int | None] = {key: f.read(spec(key)) for key in _NUMBERS[:3]}
+    strength = _strength_per_week(f)
+    numbers.update({key: f.read(spec(key)) for key in _NUMBERS[3:]})
+    rest = f.read(spec("rest_suggestion"))
+    symptoms = _symptoms(f, "hold_symptoms")
+    stop_symptoms = _symptoms(f, "stop_symptoms", taken=symptoms)
+    tests = _readiness_tests(f, exercises, broken)
+    stages = _stages(f, numbers["max_bout_increase_seconds"])
+    phases = _phases(f, exercises, broken)
+    f.finish(PROTOCOL.names)
+    if not _fresh(problems, start) or strength is None:
+        return None
+    if any(n is None for n in numbers.values()):
+        return None
+    return Protocol(
+        **cast(dict[str, int], numbers),
+        strength_per_week=strength,
+        hold_symptoms=symptoms,
+        readiness_tests=tests,
+        stages=stages,
+        phases=phases,
+        rest_suggestion=rest,
+        stop_symptoms=stop_symptoms,
+    )
 
-    symptoms = _symptoms(f, "hold_symptoms", required=True)
-    stop_symptoms = _symptoms(f, "stop_symptoms", required=False, taken=symptoms)
-    retest = f.integer("readiness_retest_weeks", 1, 12, default=2)
-    break_days = f.integer("break_step_back_days", 1, 365, default=14)
-    level_up = f.integer("level_up_after_weeks", 1, 52, default=6)
-    max_bout = f.integer("max_bout_increase_seconds", 30, 7200, default=300)
 
+def _strength_per_week(f: Fields) -> tuple[int, int] | None:
+    spec = PROTOCOL.field("strength_per_week")
+    spw = f.read(spec)
+    if spw is None:
+        return None
+    low, high = spw.read(spec.field("min")), spw.read(spec.field("max"))
+    spw.finish(spec.names)
+    if low is None or high is None:
+        return None
+    if low > high:
+        spw.error("min", f"`strength_per_week.min` ({low}) is above `max` ({high})")
+        return None
+    return low, high
+
+
+def _readiness_tests(
+    f: Fields, exercises: dict[str, Exercise], broken: frozenset[str]
+) -> tuple[ReadinessTest, ...]:
+    spec = PROTOCOL.field("readiness_tests")
     tests: list[ReadinessTest] = []
-    for name, line, value in f.items("readiness_tests", required=True):
+    for name, line, value in f.read(spec):
         tf = f.item_fields(name, line, value)
         if tf is None:
             continue
-        ex_id = tf.text("exercise", required=True)
-        target = tf.text("target")
-        title = tf.text("title")
-        tf.finish()
+        ex_id = tf.read(spec.field("exercise"))
+        target = tf.read(spec.field("target"))
+        title = tf.read(spec.field("title"))
+        tf.finish(spec.names)
         ex = exercises.get(ex_id)
         if ex_id and ex is None and ex_id not in broken:
             tf.error(
@@ -80,17 +119,22 @@ def load_protocol(
             if not (target or ex.target):
                 tf.error("target", f"`{name}.target` is required (the exercise gives none)")
             tests.append(ReadinessTest(ex_id, title or ex.title, target or ex.target))
+    return tuple(tests)
 
+
+def _stages(f: Fields, max_bout: int | None) -> tuple[Stage, ...]:
+    """The run/walk stages: none jogs less in total than the one before, the longest jog
+    grows by at most ``max_bout`` seconds a stage, and the last is continuous."""
+    spec = PROTOCOL.field("stages")
+    items = f.read(spec)
     stages: list[Stage] = []
-    for name, line, value in f.items("stages", required=True):
+    for name, line, value in items:
         sf = f.item_fields(name, line, value)
         if sf is None:
             continue
         number = len(stages) + 1
-        jog = sf.integer("jog", 1, 7200)
-        walk = sf.integer("walk", 0, 3600)
-        minutes = sf.integer("main_minutes", 1, 240)
-        sf.finish()
+        jog, walk, minutes = (sf.read(spec.field(k)) for k in ("jog", "walk", "main_minutes"))
+        sf.finish(spec.names)
         if jog is None or walk is None or minutes is None:
             continue
         if jog > minutes * 60:
@@ -101,80 +145,34 @@ def load_protocol(
             )
             continue
         stage = Stage(number, jog, walk, minutes * 60)
-        if stages:
+        if stages and stage.jog_seconds < stages[-1].jog_seconds:
             prev = stages[-1]
-            if stage.jog_seconds < prev.jog_seconds:
-                sf.error(
-                    None,
-                    f"stage {number} jogs less in total "
-                    f"({stage.jog_seconds} s) than stage {prev.number} "
-                    f"({prev.jog_seconds} s)",
-                    "stages must never reduce total jogging time; reorder or fix them",
-                )
+            sf.error(
+                None,
+                f"stage {number} jogs less in total "
+                f"({stage.jog_seconds} s) than stage {prev.number} "
+                f"({prev.jog_seconds} s)",
+                "stages must never reduce total jogging time; reorder or fix them",
+            )
         stages.append(stage)
-    if stages and len(stages) == len(f.items("stages")) and stages[-1].walk != 0:
-        problems.add(
-            rel,
-            f.data["stages"].item_lines[-1],
+    if stages and len(stages) == len(items) and stages[-1].walk != 0:
+        f.problems.add(
+            f.file,
+            items[-1][1],
             f"stages[{len(stages) - 1}]",
             f"the last stage (stage {len(stages)}) must be continuous jogging",
             "end the list with a stage that has `walk: 0`",
         )
-
-    if max_bout is not None:
+    if max_bout is not None and len(stages) == len(items):
         for number, message in bout_problems(tuple(stages), max_bout):
-            problems.add(
-                rel,
-                f.data["stages"].item_lines[number - 1],
+            f.problems.add(
+                f.file,
+                items[number - 1][1],
                 f"stages[{number - 1}]",
                 message,
                 "add a stage in between, or raise `max_bout_increase_seconds`",
             )
-
-    phases = _phases(f, exercises, broken)
-    f.finish()
-    if not _fresh(problems, start):
-        return None
-    numbers = (
-        earliest,
-        hours,
-        increases,
-        spw_min,
-        spw_max,
-        foundation_min,
-        per_stage,
-        warm,
-        cool,
-        consolidate,
-        review,
-        max_weeks,
-    )
-    if any(n is None for n in numbers):
-        return None
-    n = cast(tuple[int, ...], numbers)
-    return Protocol(
-        earliest_run_weeks=n[0],
-        hours_between_runs=n[1],
-        max_jog_increases_per_week=n[2],
-        strength_per_week=(n[3], n[4]),
-        foundation_min_weeks=n[5],
-        sessions_per_stage=n[6],
-        warm_up_seconds=n[7],
-        cool_down_seconds=n[8],
-        consolidate_weeks=n[9],
-        hold_review_weeks=n[10],
-        max_plan_weeks=n[11],
-        hold_symptoms=symptoms,
-        readiness_tests=tuple(tests),
-        stages=tuple(stages),
-        phases=phases,
-        rest_suggestion=rest,
-        stop_symptoms=stop_symptoms,
-        readiness_retest_weeks=retest or 2,
-        break_step_back_days=break_days or 14,
-        level_up_after_weeks=level_up or 6,
-        max_bout_increase_seconds=max_bout or 300,
-    )
+    return tuple(stages)
 
 
 def bout_problems(stages: tuple[Stage, ...], max_increase: int) -> list[tuple[int, str]]:
@@ -194,19 +192,18 @@ def bout_problems(stages: tuple[Stage, ...], max_increase: int) -> list[tuple[in
     return found
 
 
-def _symptoms(
-    f: Fields, key: str, required: bool, taken: tuple[Symptom, ...] = ()
-) -> tuple[Symptom, ...]:
+def _symptoms(f: Fields, key: str, taken: tuple[Symptom, ...] = ()) -> tuple[Symptom, ...]:
     """A list of ``{id, label}`` symptoms; ids are unique across hold and stop symptoms."""
+    spec = PROTOCOL.field(key)
     symptoms: list[Symptom] = []
-    for name, line, value in f.items(key, required=required):
+    for name, line, value in f.read(spec):
         sf = f.item_fields(name, line, value)
         if sf is None:
             continue
-        sid = sf.text("id", required=True)
-        label = sf.text("label", required=True)
-        sf.finish()
-        if sid and not ID_RE.fullmatch(sid):
+        sid = sf.read(spec.field("id"))
+        label = sf.read(spec.field("label"))
+        sf.finish(spec.names)
+        if sid and not sf.matches(spec.field("id"), sid):
             sf.error("id", f"`{name}.id` must be a short lower-case name (got {sid!r})")
         elif sid in {s.id for s in (*taken, *symptoms)}:
             sf.error("id", f"the symptom `{sid}` is listed twice")
@@ -223,48 +220,32 @@ _PHASE_ORDER = {"foundation": 0, "readiness": 1, "run_walk": 2, "goal": 3}
 def _phases(
     f: Fields, exercises: dict[str, Exercise], broken: frozenset[str]
 ) -> tuple[PhaseSpec, ...]:
+    spec = PROTOCOL.field("phases")
+    items = f.read(spec)
     phases: list[PhaseSpec] = []
-    for name, line, value in f.items("phases", required=True):
-        pf = f.item_fields(name, line, value)
+    for index, line, value in items:
+        pf = f.item_fields(_phase_name(index, value), line, value)
         if pf is None:
             continue
         start = len(f.problems.errors)
-        pid = pf.text("id", required=True)
-        kind = pf.choice("kind", tuple(_PHASE_ORDER))
-        title = pf.text("title", required=True)
-        summary = pf.text("summary")
-        weeks = pf.integer("weeks", 1, 52, default=1)
-        per_level: list[tuple[str, tuple[str, ...]]] = []
-        ef = pf.mapping("exercises", required=kind in ("foundation", "run_walk", "goal"))
-        if ef is not None:
-            for level in LEVELS:
-                ids = ef.text_list(level)
-                if level == "beginner" and not ids:
-                    ef.error(None, f"`{ef.prefix}beginner` must list at least one exercise")
-                for ex_id in ids:
-                    if ex_id not in exercises and ex_id not in broken:
-                        ef.error(
-                            level,
-                            f"unknown exercise `{ex_id}` in {ef.prefix}{level}",
-                            did_you_mean(ex_id, exercises)
-                            or f"add content/exercises/{ex_id}.md or fix the id",
-                        )
-                if ids:
-                    per_level.append((level, ids))
-            ef.finish(LEVELS)
-        pf.finish()
+        pid, kind, title, summary, weeks = (
+            pf.read(spec.field(k)) for k in ("id", "kind", "title", "summary", "weeks")
+        )
+        if pid and not pf.matches(spec.field("id"), pid):
+            pf.error("id", f"`{pf.prefix}id` must be a short lower-case name (got {pid!r})")
+        ef = pf.read(spec.field("exercises"), required=kind in ("foundation", "run_walk", "goal"))
+        per_level = _phase_exercises(ef, exercises, broken) if ef is not None else ()
+        pf.finish(spec.names)
         if pid and pid in {p.id for p in phases}:
             pf.error("id", f"the phase id `{pid}` is used twice")
         if kind and phases and _PHASE_ORDER[kind] < _PHASE_ORDER[phases[-1].kind]:
             pf.error(
                 "kind",
-                f"a {kind} phase cannot come after a {phases[-1].kind} phase",
+                f"phase `{pid}`: a {kind} phase cannot come after a {phases[-1].kind} phase",
                 "order: foundation phases, readiness, run_walk, then goal",
             )
         if _fresh(f.problems, start) and kind is not None:
-            phases.append(
-                PhaseSpec(pid, title, cast(PhaseKind, kind), summary, weeks or 1, tuple(per_level))
-            )
+            phases.append(PhaseSpec(pid, title, cast(PhaseKind, kind), summary, weeks, per_level))
     kinds: list[str] = [p.kind for p in phases]
     for kind, lo, hi in (
         ("foundation", 1, 10),
@@ -272,9 +253,41 @@ def _phases(
         ("run_walk", 1, 1),
         ("goal", 0, 1),
     ):
-        if not lo <= kinds.count(kind) <= hi and len(phases) == len(f.items("phases")):
+        if not lo <= kinds.count(kind) <= hi and len(phases) == len(items):
             want = f"exactly {lo}" if lo == hi else f"{lo} to {hi}"
             f.error(
                 "phases", f"the protocol needs {want} `{kind}` phase(s), found {kinds.count(kind)}"
             )
     return tuple(phases)
+
+
+def _phase_name(index_name: str, value: object) -> str:
+    """``phases[core]`` rather than ``phases[0]``: a coach finds a phase by its id."""
+    pid = value.get("id") if isinstance(value, YMap) else None
+    if isinstance(pid, str) and ID_RE.fullmatch(pid.strip()):
+        return f"phases[{pid.strip()}]"
+    return index_name
+
+
+def _phase_exercises(
+    ef: Fields, exercises: dict[str, Exercise], broken: frozenset[str]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each level's strength session: known exercise ids, the beginner's never empty."""
+    spec = PROTOCOL.field("phases").field("exercises")
+    per_level: list[tuple[str, tuple[str, ...]]] = []
+    for level in LEVELS:
+        ids = ef.read(spec.field(level))
+        if level == "beginner" and not ids:
+            ef.error(None, f"`{ef.prefix}beginner` must list at least one exercise")
+        for ex_id in ids:
+            if ex_id not in exercises and ex_id not in broken:
+                ef.error(
+                    level,
+                    f"unknown exercise `{ex_id}` in {ef.prefix}{level}",
+                    did_you_mean(ex_id, exercises)
+                    or f"add content/exercises/{ex_id}.md or fix the id",
+                )
+        if ids:
+            per_level.append((level, ids))
+    ef.finish(spec.names)
+    return tuple(per_level)

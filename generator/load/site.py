@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..errors import Problems
-from ..models import (
-    Site,
-)
+from ..models import Site
 from .fields import Fields, _fresh
 from .read import read_mapping
+from .schema import SITE
 
 
 def load_site(root: Path, problems: Problems) -> Site | None:
@@ -20,42 +18,34 @@ def load_site(root: Path, problems: Problems) -> Site | None:
         return None
     start = len(problems.errors)
     f = Fields(data, rel, problems)
-    practice = f.text("practice", required=True)
-    coach = f.text("coach", required=True)
-    contact = f.text("contact")
-    language = f.text("language", default="en")
-    if language and not re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*", language):
-        f.error(
-            "language", f"`language` must be a language tag like en or en-GB (got {language!r})"
-        )
-    base_url = f.text("base_url") or None
-    if base_url is not None:
-        if not re.fullmatch(r"https://[^\s/]+(/[^\s]*)?", base_url):
-            f.error(
-                "base_url",
-                f"`base_url` must start with https:// (got {base_url!r})",
-                "e.g. https://your-name.github.io/your-repo/",
-            )
-        elif not base_url.endswith("/"):
-            base_url += "/"
-    cname = f.text("cname") or None
-    if cname is not None and not re.fullmatch(r"[a-z0-9.-]+\.[a-z]{2,}", cname):
-        f.error("cname", f"`cname` must be a bare domain like plans.example.com (got {cname!r})")
-    email = f.text("email")
-    if email and not re.fullmatch(r"[^@\s<>\"',;:]+@[^@\s<>\"',;:]+\.[^@\s<>\"',;:]+", email):
-        f.error(
-            "email",
-            f"`email` must be one e-mail address (got {email!r})",
-            "e.g. coach@example.com",
-        )
-    phone = f.text("phone")
-    if phone and not re.fullmatch(r"\+?[0-9][0-9 ()./-]{3,30}", phone):
-        f.error(
-            "phone",
-            f"`phone` must be a phone number (got {phone!r})",
-            "digits, spaces and an optional leading +, e.g. +44 20 7946 0000",
-        )
-    f.finish()
+    values = {spec.name: f.read(spec) for spec in SITE.fields}
+    for key, message, hint in _SHAPES:
+        value = values[key]
+        if value and not f.matches(SITE.field(key), value):
+            f.error(key, message.format(name=key, value=value), hint)
+            values[key] = None
+    if values["base_url"] and not values["base_url"].endswith("/"):
+        values["base_url"] += "/"
+    values["base_url"] = values["base_url"] or None
+    values["cname"] = values["cname"] or None
+    f.finish(SITE.names)
     if not _fresh(problems, start):
         return None
-    return Site(practice, coach, contact, language, base_url, cname, email, phone)
+    return Site(**values)
+
+
+_SHAPES = (
+    ("language", "`{name}` must be a language tag like en or en-GB (got {value!r})", None),
+    (
+        "base_url",
+        "`{name}` must start with https:// (got {value!r})",
+        "e.g. https://your-name.github.io/your-repo/",
+    ),
+    ("cname", "`{name}` must be a bare domain like plans.example.com (got {value!r})", None),
+    ("email", "`{name}` must be one e-mail address (got {value!r})", "e.g. coach@example.com"),
+    (
+        "phone",
+        "`{name}` must be a phone number (got {value!r})",
+        "digits, spaces and an optional leading +, e.g. +44 20 7946 0000",
+    ),
+)
