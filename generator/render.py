@@ -24,6 +24,7 @@ from jinja2 import (
 )
 
 from . import __version__
+from .chart import progress_chart
 from .ical import calendar_ics
 from .models import Content, Plan, Session, Workspace
 from .plan import duration
@@ -33,6 +34,8 @@ from .views import (
     KIND_ICONS,
     KIND_LABELS,
     Link,
+    clock,
+    coach_links,
     exercise_file,
     key_dates,
     kind_label,
@@ -45,6 +48,7 @@ from .views import (
     segments_json,
     short_date,
     short_day,
+    symptom_groups,
     time_tag,
     webcal_url,
     week_file,
@@ -52,8 +56,10 @@ from .views import (
 
 __all__ = ["CSP", "Renderer", "cache_name", "default_templates", "plan_json", "plan_json_bytes"]
 ASSETS = ("assets/style.css", "assets/app.js", "assets/icon.svg")
-RESERVED_PAGE_IDS = frozenset({"index", "readiness", "calendar", "plan", "404"})
-PAGE_TEMPLATES = ("overview", "week", "exercise", "readiness", "calendar", "page", "root", "404")
+RESERVED_PAGE_IDS = frozenset({"index", "readiness", "calendar", "plan", "404", "offline"})
+PAGE_TEMPLATES = (
+    "overview", "week", "offline", "exercise", "readiness", "calendar", "page", "root", "404"
+)
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -117,6 +123,7 @@ class Renderer:
         self.shared_names: frozenset[str] = frozenset(self._assets) | frozenset(self._media)
         """Files that are the same for every client (assets, media): never encrypted."""
         self.pages = [p for p in self.content.pages if p.id not in RESERVED_PAGE_IDS]
+        self.symptom_groups = symptom_groups(self.content.protocol)
 
     def _environment(self, bytecode_dir: Path | None) -> Environment:
         env = Environment(
@@ -148,6 +155,7 @@ class Renderer:
             kind_label=kind_label,
             segments_json=segments_json,
             part_seconds=part_seconds,
+            coach_links=coach_links(self.content.site),
         )
         return env
 
@@ -197,6 +205,9 @@ class Renderer:
         files.update(self._exercises(plan, base))
         files["readiness.html"] = self._readiness(plan, base)
         files["calendar.html"] = self._calendar(plan, base)
+        files["offline.html"] = self._html(
+            "offline", {**base, "page_title": "You are offline", "current": ""}
+        )
         for page in self.pages:
             files[f"{page.id}.html"] = self._shared_html(
                 ("page", page.id, plan.profile.level),
@@ -250,7 +261,10 @@ class Renderer:
                 for w in plan.weeks
                 for d in w.days
             },
-            "symptom_labels": {s.id: s.label for s in self.content.protocol.hold_symptoms},
+            "symptom_groups": self.symptom_groups,
+            "symptom_labels": {s.id: s.label for g in self.symptom_groups for s in g.symptoms},
+            "symptom_kinds": {s.id: g.kind for g in self.symptom_groups for s in g.symptoms},
+            "session_time": clock(plan.profile.session_time),
             "has_safety": any(p.id == "safety" for p in self.pages),
         }
 
@@ -263,6 +277,7 @@ class Renderer:
                 "page_title": "Overview",
                 "current": "index.html",
                 "key_dates": key_dates(plan, f"First {duration(last.main_seconds)} continuous jog"),
+                "chart": progress_chart(plan),
             },
         )
 
@@ -310,7 +325,6 @@ class Renderer:
                 **base,
                 "page_title": "Readiness checklist",
                 "current": "readiness.html",
-                "symptoms": self.content.protocol.hold_symptoms,
                 "readiness_session": next(
                     (s for s in plan.sessions if s.kind == "readiness"), None
                 ),
@@ -345,13 +359,16 @@ class Renderer:
         self._shared_ids[id(data)] = data
         return data
 
-    def _shared_card(self, session: Session, card: Any, level: int = 3) -> Any:
+    def _shared_card(
+        self, session: Session, card: Any, level: int = 3, variant: str = ""
+    ) -> Any:
         """A session card that is the same for every client (strength, readiness, rest): made
         once per build and reused; run/walk cards carry her dates and log, so are made each
-        time. ``card`` is the template's own macro, so overriding the template still works."""
+        time. ``card`` is the template's own macro, so overriding the template still works;
+        ``variant`` is anything else of hers the card shows (her session time)."""
         if session.kind == "run_walk":
             return card(session, level)
-        key = (session.kind, session.exercises, session.summary, level)
+        key = (session.kind, session.exercises, session.summary, level, variant)
         html = self._cards.get(key)
         if html is None:
             html = self._cards[key] = card(session, level)

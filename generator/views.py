@@ -6,15 +6,16 @@ computed so that the templates only show it.
 from __future__ import annotations
 
 import json
+import re
 from calendar import Calendar
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from .models import Exercise, Plan, Segment, Session, Variant
+from .models import Exercise, Plan, Protocol, Segment, Session, Site, Symptom, Variant
 
 
 @lru_cache(maxsize=8192)
@@ -187,3 +188,35 @@ def months(plan: Plan) -> Iterator[Month]:
         month += 1
         if month > 12:
             year, month = year + 1, 1
+
+
+@dataclass(frozen=True, slots=True)
+class SymptomGroup:
+    """The protocol's hold or stop symptoms: each kind has its own advice after a run."""
+
+    kind: str
+    """``hold`` (repeat the stage, tell the coach) or ``stop`` (stop running, see a clinician)."""
+    symptoms: tuple[Symptom, ...]
+
+
+def symptom_groups(protocol: Protocol) -> tuple[SymptomGroup, ...]:
+    groups = (("hold", protocol.hold_symptoms), ("stop", protocol.stop_symptoms))
+    return tuple(SymptomGroup(kind, found) for kind, found in groups if found)
+
+
+@dataclass(frozen=True, slots=True)
+class CoachLinks:
+    email_href: str
+    phone_href: str
+
+
+def coach_links(site: Site) -> CoachLinks:
+    """``mailto:`` and ``tel:`` addresses of the coach (empty when site.yaml has none)."""
+    email = f"mailto:{site.email}" if site.email else ""
+    phone = "tel:" + re.sub(r"[^0-9+]", "", site.phone) if site.phone else ""
+    return CoachLinks(email, phone)
+
+
+def clock(value: time | None) -> str:
+    """Her session time as written on her pages, ``07:30`` (empty when she has none)."""
+    return f"{value:%H:%M}" if value is not None else ""

@@ -47,7 +47,14 @@ self.addEventListener("fetch", function (event) {
             return index || fetch(request);
           });
         }
-        return fetch(request);
+        return fetch(request).catch(function (error) {
+          // No signal and not saved here: a friendly page of her own, not a browser error.
+          if (request.mode !== "navigate") { throw error; }
+          return cache.match("offline.html").then(function (page) {
+            if (!page) { throw error; }
+            return page;
+          });
+        });
       });
     })
   );

@@ -41,9 +41,10 @@ def html_files(site: Path) -> list[Path]:
 
 
 def external(url: str) -> bool:
-    """Absolute, or pointing at another host (a ``data:`` URL fetches nothing from anywhere)."""
+    """Absolute, or pointing at another host (a ``data:`` URL fetches nothing from anywhere,
+    and ``mailto:``/``tel:`` links only open her own mail app or phone)."""
     parts = urlsplit(url)
-    if parts.scheme == "data":
+    if parts.scheme in ("data", "mailto", "tel"):
         return False
     return bool(parts.scheme or parts.netloc) or url.startswith("/")
 

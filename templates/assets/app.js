@@ -182,6 +182,9 @@
     var saved = load();
     boxes.forEach(function (box) { box.checked = saved[box.name] === true; });
     update();
+    // Ticks are kept (by this script): say so, in place of the no-script note.
+    document.querySelectorAll("[data-checklist-kept]").forEach(function (el) { el.hidden = false; });
+    document.querySelectorAll(".page-readiness [data-no-script]").forEach(function (el) { el.hidden = true; });
 
     form.addEventListener("change", function () { save(update()); });
     if (reset) {
@@ -192,6 +195,25 @@
         if (boxes.length) { boxes[0].focus(); }
       });
     }
+  }
+
+  // Her first run/walk card: until every readiness test is ticked in this browser, it says to
+  // finish the checklist first (the words are on the card; this adds the count).
+  function readinessGate(gate) {
+    var state = loadJson("postrun:checklist:" + gate.getAttribute("data-plan"), {});
+    var total = Number(gate.getAttribute("data-tests")) || 0;
+    var passed = 0;
+    if (state && typeof state === "object") {
+      Object.keys(state).forEach(function (k) { if (state[k] === true) { passed += 1; } });
+    }
+    var done = total > 0 && passed >= total;
+    gate.querySelector("[data-gate-open]").hidden = done;
+    gate.querySelector("[data-gate-done]").hidden = !done;
+    gate.classList.toggle("callout-caution", !done);
+    gate.classList.toggle("callout-done", done);
+    var count = gate.querySelector("[data-gate-count]");
+    count.textContent = " (" + Math.min(passed, total) + " of " + total + " ticked so far)";
+    count.hidden = false;
   }
 
   // ---------------------------------------------------------------- storage
@@ -261,6 +283,13 @@
     done: [[523, 0, 0.2], [659, 0.22, 0.2], [784, 0.44, 0.45]]
   };
   var BUZZ = { jog: [200, 100, 200], walk: [500], done: [200, 100, 200, 100, 500] };
+
+  // The 3-2-1 count before a change: one short, quiet beep each second, no buzz.
+  function tick() {
+    var ctx = audioContext();
+    if (!ctx) { return; }
+    try { beep(ctx, 988, 0, 0.08); } catch (e) { /* no sound on this device */ }
+  }
 
   function chime(kind) {
     var ctx = audioContext();
@@ -349,6 +378,23 @@
     return seg.a === "jog" ? "Jog for " + spoken(seg.s) : "Walk now, " + spoken(seg.s);
   }
 
+  // Ten seconds before a change: what comes next.
+  function warning(seg, next) {
+    if (!next) { return "10 seconds to go"; }
+    if (next.p === "cool_down" && seg.p !== "cool_down") { return "Cool-down walk in 10 seconds"; }
+    return (next.a === "jog" ? "Jog" : "Walk") + " in 10 seconds";
+  }
+
+  // After a gap (a locked screen): where she is, with the time actually left.
+  function whereNow(seg, ms) {
+    var left = Math.max(1, Math.ceil(ms / 1000));
+    return (seg.a === "jog" ? "Jog" : "Walk") + ", " + spoken(left) + " left";
+  }
+
+  var GAP_MS = 3000;
+  var FIVE_MIN = 300000;
+  var LONG_JOG = 600;
+
   function validSegments(value) {
     if (!Array.isArray(value)) { return []; }
     return value.filter(function (seg) {
@@ -387,6 +433,11 @@
       skip: part("skip"), end: part("end")
     };
     this.el.total.textContent = clock(this.total);
+    this.el.startLabel = part("start-label");
+    var day = part("start-day");
+    if (day) { day.textContent = " for your run/walk on " + longDay(card.getAttribute("data-session-date")); }
+    this.lastTick = null;
+    this.lastLeft = null;
     this.bars = segments.map(function (seg) {
       var bar = document.createElement("span");
       bar.className = "strip-part strip-" + seg.a;
@@ -418,8 +469,9 @@
         this.update(false);
         if (this.state.pausedAt === null) { this.run(); }
       } else {
-        this.state = null;
-        saveJson(this.key, null);
+        // It ended while the page was closed: done, and on to noting how it went.
+        this.show();
+        this.finish(false, true);
       }
     }
   }
@@ -465,6 +517,8 @@
     audioContext();
     this.state = { start: Date.now(), paused: 0, pausedAt: null, skipped: 0 };
     this.shown = null;
+    this.lastTick = null;
+    this.lastLeft = null;
     this.bars.forEach(function (bar) { bar.classList.remove("is-done", "is-current"); });
     this.root.setAttribute("data-state", "running");
     this.el.pause.hidden = false;
@@ -493,6 +547,7 @@
     audioContext();
     this.state.paused += Date.now() - this.state.pausedAt;
     this.state.pausedAt = null;
+    this.lastTick = null;
     this.save();
     this.status();
     this.update(true);
@@ -508,7 +563,8 @@
     if (index >= this.segments.length) { return; }
     this.state.skipped += this.ends[index] - elapsed;
     this.save();
-    this.update(true);
+    // Skipping while paused is silent: she is not moving, and hears the cue on resume.
+    this.update(this.state.pausedAt === null);
   };
 
   Timer.prototype.end = function () {
@@ -519,7 +575,7 @@
     this.root.setAttribute("data-state", "idle");
     this.el.panel.hidden = true;
     this.el.start.parentNode.hidden = false;
-    this.el.start.textContent = "Start timer";
+    this.el.startLabel.textContent = "Start timer";
     this.el.start.focus();
   };
 
@@ -527,6 +583,9 @@
   // changed since last shown (only the current one, however many passed while locked).
   Timer.prototype.update = function (announce) {
     if (!this.state) { return; }
+    var now = Date.now();
+    var gap = this.lastTick !== null && now - this.lastTick > GAP_MS;
+    this.lastTick = now;
     var elapsed = this.elapsed();
     var index = this.indexAt(elapsed);
     var paused = this.state.pausedAt !== null;
@@ -544,7 +603,18 @@
     var segLeft = this.ends[index] - elapsed;
     setText(this.el.left, clock(segLeft));
     setText(this.el.sessionLeft, clock(this.total - elapsed));
-    if (this.shown === index) { return; }
+    var before = this.shown === index ? this.lastLeft : null;
+    this.lastLeft = segLeft;
+    if (this.shown === index) {
+      if (!announce || paused) { return; }
+      if (gap) {
+        // Back from a locked screen: the time actually left, once.
+        if (document.visibilityState === "visible") { say(whereNow(seg, segLeft)); }
+      } else if (before !== null) {
+        this.cues(index, before, segLeft);
+      }
+      return;
+    }
 
     // A new segment: everything that changes only now (the live region too).
     this.shown = index;
@@ -562,15 +632,37 @@
     });
     if (announce) {
       chime(seg.a);
-      say(cue(seg));
+      say(gap ? whereNow(seg, segLeft) : cue(seg));
     }
   };
 
-  Timer.prototype.finish = function (announce) {
+  // Cues inside one segment, each when the clock passes it (never late, after a gap): ten
+  // seconds before the change, a 3-2-1 count, and on long jogs every five minutes and halfway.
+  Timer.prototype.cues = function (index, before, left) {
+    var seg = this.segments[index];
+    function passed(ms) { return before > ms && left <= ms; }
+    if (seg.s > 15 && passed(10000)) {
+      say(warning(seg, this.segments[index + 1]));
+    }
+    [3000, 2000, 1000].forEach(function (ms) { if (passed(ms)) { tick(); } });
+    if (seg.a !== "jog" || seg.s < LONG_JOG) { return; }
+    var length = seg.s * 1000;
+    var half = length / 2;
+    if (passed(half)) {
+      say("Halfway, " + spoken(Math.round(half / 1000)) + " left");
+      return;
+    }
+    for (var ms = FIVE_MIN; ms < length; ms += FIVE_MIN) {
+      if (passed(ms)) { say(spoken(ms / 1000) + " left"); }
+    }
+  };
+
+  // `restored`: it ended while the page was closed (shown as done, focus left alone). The
+  // saved start stays, so a reload within the day still shows it done.
+  Timer.prototype.finish = function (announce, restored) {
     var wasShown = this.shown;
     this.shown = this.segments.length;
     this.halt();
-    saveJson(this.key, null);
     this.state = null;
     this.root.setAttribute("data-state", "done");
     this.root.removeAttribute("data-activity");
@@ -582,12 +674,13 @@
     this.el.resume.hidden = true;
     this.el.skip.hidden = true;
     this.el.end.hidden = true;
-    this.el.start.textContent = "Start again";
+    this.el.startLabel.textContent = "Start again";
     this.el.start.parentNode.hidden = false;
     if (announce && wasShown !== this.segments.length) {
       chime("done");
       say("Well done, session complete");
     }
+    if (restored) { return; }
     // On to the symptom check.
     var heading = this.card.querySelector(".after-run-title");
     if (heading && !heading.closest("[hidden]")) {
@@ -667,27 +760,68 @@
     return entry.stage ? "stage " + entry.stage : "run/walk";
   }
 
-  function labelsOf(el) {
+  function jsonAttr(el, name) {
     try {
-      var labels = JSON.parse(el.getAttribute("data-symptom-labels") || "{}");
-      return labels && typeof labels === "object" ? labels : {};
+      var value = JSON.parse(el.getAttribute(name) || "{}");
+      return value && typeof value === "object" ? value : {};
     } catch (e) {
       return {};
     }
   }
 
-  // The log as plain text lines, oldest first, for her coach.
+  function labelsOf(el) { return jsonAttr(el, "data-symptom-labels"); }
+
+  // "stop" when any symptom is a stop sign, "hold" for any other symptom, "" for none.
+  function entryKind(entry, kinds) {
+    if (!entry.symptoms.length) { return ""; }
+    return entry.symptoms.some(function (id) { return kinds[id] === "stop"; }) ? "stop" : "hold";
+  }
+
+  function logLine(e, labels) {
+    return e.date + " " + shortDay(e.date).slice(0, 3) + " · " + stageText(e) + " · " +
+      symptomText(e, labels);
+  }
+
+  // The log for her coach, oldest first: a line in words per run, then the same entries as
+  // JSON between two marker lines, which her coach's `postrun checkin --from-log` reads.
   function logText(tools, entries) {
     var labels = labelsOf(tools);
     var lines = [tools.getAttribute("data-log-title") || "Run/walk log", ""];
-    entries.forEach(function (e) {
-      lines.push(e.date + " " + shortDay(e.date).slice(0, 3) + " · " + stageText(e) + " · " +
-        symptomText(e, labels));
-    });
+    entries.forEach(function (e) { lines.push(logLine(e, labels)); });
+    lines.push("", LOG_BEGIN, JSON.stringify({
+      schema: 1,
+      plan: tools.getAttribute("data-plan"),
+      entries: entries.map(function (e) {
+        return { date: e.date, stage: e.stage || null, symptoms: e.symptoms.slice() };
+      })
+    }), LOG_END);
     return lines.join("\n") + "\n";
   }
 
-  var downloads = [];
+  var LOG_BEGIN = "----- postrun log data (for your coach's postrun; please leave as it is) -----";
+  var LOG_END = "----- end of postrun log data -----";
+  // Mail apps take links of a few thousand characters at most: the newest runs that fit.
+  var MAIL_MAX = 1800;
+
+  function mailHref(tools, entries) {
+    var address = tools.getAttribute("data-mail");
+    var labels = labelsOf(tools);
+    var subject = tools.getAttribute("data-mail-subject") || "Run log";
+    var head = tools.getAttribute("data-log-title") || "Run/walk log";
+    function href(lines) {
+      return "mailto:" + encodeURIComponent(address).replace(/%40/g, "@") + "?subject=" +
+        encodeURIComponent(subject) + "&body=" + encodeURIComponent(lines.join("\n") + "\n");
+    }
+    var older = ["", tools.getAttribute("data-mail-older") || ""];
+    var kept = [];
+    for (var i = entries.length - 1; i >= 0; i -= 1) {
+      var lines = [logLine(entries[i], labels)].concat(kept);
+      var tail = i > 0 ? older : [];
+      if (kept.length && href([head, ""].concat(lines, tail)).length > MAIL_MAX) { break; }
+      kept = lines;
+    }
+    return href([head, ""].concat(kept, kept.length < entries.length ? older : []));
+  }
 
   function refreshLogs() {
     document.querySelectorAll("[data-log-tools]").forEach(function (tools) {
@@ -697,8 +831,11 @@
         return e.date === form.getAttribute("data-session-date");
       }) : entries.length > 0;
       tools.hidden = !wanted;
+      if (!wanted) { return; }
+      var mail = tools.querySelector("[data-log-mail]");
+      if (mail && tools.getAttribute("data-mail")) { mail.setAttribute("href", mailHref(tools, entries)); }
       var link = tools.querySelector("[data-log-download]");
-      if (!wanted || !link || !window.Blob || !window.URL || !URL.createObjectURL) { return; }
+      if (!link || !window.Blob || !window.URL || !URL.createObjectURL) { return; }
       var old = link.getAttribute("href");
       if (old && old.indexOf("blob:") === 0) { URL.revokeObjectURL(old); }
       var blob = new Blob([logText(tools, entries)], { type: "text/plain;charset=utf-8" });
@@ -706,29 +843,64 @@
       link.setAttribute("download", "running-log.txt");
     });
     var section = document.querySelector("[data-run-log]");
-    if (section) {
+    var template = document.getElementById("run-log-entry");
+    if (section && template && template.content) {
       var tools = section.querySelector("[data-log-tools]");
       var entries = loadLog(tools.getAttribute("data-plan"));
       var labels = labelsOf(tools);
+      var kinds = jsonAttr(tools, "data-symptom-kinds");
       var list = section.querySelector("[data-run-log-list]");
       list.textContent = "";
       entries.slice().reverse().forEach(function (e) {
-        var li = document.createElement("li");
-        li.className = "run-log-entry" + (e.symptoms.length ? " has-symptoms" : "");
+        var li = document.importNode(template.content, true).querySelector("li");
+        var kind = entryKind(e, kinds);
+        if (kind) { li.classList.add("has-symptoms", "is-" + kind); }
         var when = document.createElement("time");
         when.setAttribute("datetime", e.date);
-        when.className = "run-log-date";
         when.textContent = shortDay(e.date);
-        var what = document.createElement("span");
-        what.className = "run-log-what";
-        what.textContent = stageText(e).replace(/^s/, "S") + ": " + symptomText(e, labels);
-        li.appendChild(when);
-        li.appendChild(document.createTextNode(" "));
-        li.appendChild(what);
+        li.querySelector(".run-log-date").appendChild(when);
+        li.querySelector(".run-log-what").textContent =
+          stageText(e).replace(/^s/, "S") + ": " + symptomText(e, labels);
+        li.querySelector("[data-slot=date]").textContent = shortDay(e.date);
+        li.querySelector("[data-run-log-delete]").setAttribute("data-date", e.date);
         list.appendChild(li);
       });
-      section.hidden = entries.length === 0;
+      section.hidden = entries.length === 0 && !section.querySelector("[data-run-log-deleted]:not([hidden])");
     }
+    markHolds();
+  }
+
+  // The overview's log: delete an entry (with an undo, as a tap is easily made by mistake).
+  function runLog(section) {
+    var tools = section.querySelector("[data-log-tools]");
+    var plan = tools.getAttribute("data-plan");
+    var note = section.querySelector("[data-run-log-deleted]");
+    var undo = section.querySelector("[data-run-log-undo]");
+    var removed = null;
+    section.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-run-log-delete]");
+      if (!button) { return; }
+      var date = button.getAttribute("data-date");
+      var entries = loadLog(plan);
+      removed = entries.filter(function (e) { return e.date === date; })[0] || null;
+      saveLog(plan, entries.filter(function (e) { return e.date !== date; }));
+      note.querySelector("[data-slot=date]").textContent = shortDay(date);
+      note.hidden = false;
+      refreshLogs();
+      undo.focus();
+    });
+    undo.addEventListener("click", function () {
+      if (removed) {
+        var entries = loadLog(plan).filter(function (e) { return e.date !== removed.date; });
+        entries.push(removed);
+        saveLog(plan, entries);
+        removed = null;
+      }
+      note.hidden = true;
+      refreshLogs();
+      var first = section.querySelector("[data-run-log-delete]");
+      if (first) { first.focus(); }
+    });
   }
 
   function logTools(tools) {
@@ -750,6 +922,41 @@
     });
   }
 
+  // Her own log on her plan: after a run she noted a symptom for, later run/walk cards say
+  // "On hold" (those that would step up) or "Stop" (all of them, after a stop sign), until
+  // she notes a later run without symptoms. Her coach's holds are in the plan itself.
+  function markHolds() {
+    var template = document.getElementById("log-marks");
+    var tools = document.querySelector("[data-log-tools]");
+    document.querySelectorAll("[data-log-mark-placed]").forEach(function (el) { el.remove(); });
+    if (!template || !template.content || !tools) { return; }
+    var labels = labelsOf(tools);
+    var kinds = jsonAttr(tools, "data-symptom-kinds");
+    var since = null;
+    loadLog(tools.getAttribute("data-plan")).forEach(function (e) {
+      var kind = entryKind(e, kinds);
+      if (!kind) { since = null; return; }
+      if (!since) { since = { date: e.date, kind: kind, symptoms: [] }; }
+      if (kind === "stop") { since.kind = "stop"; }
+      e.symptoms.forEach(function (id) {
+        var text = labels[id] || String(id);
+        if (since.symptoms.indexOf(text) < 0) { since.symptoms.push(text); }
+      });
+    });
+    if (!since) { return; }
+    document.querySelectorAll("[data-run][data-session-date]").forEach(function (card) {
+      if (card.getAttribute("data-session-date") <= since.date) { return; }
+      if (since.kind === "hold" && card.getAttribute("data-decision") !== "progress") { return; }
+      var mark = document.importNode(template.content, true)
+        .querySelector('[data-log-mark="' + since.kind + '"]');
+      mark.setAttribute("data-log-mark-placed", "");
+      mark.querySelector("[data-slot=symptoms]").textContent = since.symptoms.join("; ");
+      mark.querySelector("[data-slot=date]").textContent = longDay(since.date);
+      var title = card.querySelector(".session-title");
+      title.parentNode.insertBefore(mark, title.nextSibling);
+    });
+  }
+
   // ---------------------------------------------------------------- after a run
 
   // Each run's "After your run" box gets its own copy of the page's one symptom form.
@@ -763,8 +970,8 @@
       var form = copy.querySelector("form");
       form.setAttribute("data-session-date", date);
       form.setAttribute("data-stage", stage || "");
-      copy.querySelectorAll("[id], label[for]").forEach(function (el) {
-        ["id", "for"].forEach(function (attr) {
+      copy.querySelectorAll("[id], label[for], [aria-labelledby]").forEach(function (el) {
+        ["id", "for", "aria-labelledby"].forEach(function (attr) {
           var value = el.getAttribute(attr);
           if (value) { el.setAttribute(attr, value.replace("DATE", date)); }
         });
@@ -783,16 +990,33 @@
     var none = form.querySelector('input[name="none"]');
     var missing = form.querySelector("[data-symptom-missing]");
     var advice = {
-      symptoms: form.querySelector('[data-advice="symptoms"]'),
+      stop: form.querySelector('[data-advice="stop"]'),
+      hold: form.querySelector('[data-advice="hold"]'),
       none: form.querySelector('[data-advice="none"]')
     };
     var plain = form.parentNode.querySelector("[data-no-script]");
     if (plain) { plain.hidden = true; }
     form.hidden = false;
 
+    // No entry for a run still to come.
+    if (date > today) {
+      form.querySelector("fieldset").disabled = true;
+      form.querySelector("[data-symptom-save]").hidden = true;
+      form.querySelector("[data-symptom-future]").hidden = false;
+      return;
+    }
+
+    function kindOf(symptoms) {
+      if (!symptoms.length) { return "none"; }
+      var stop = false;
+      boxes.forEach(function (box) {
+        if (symptoms.indexOf(box.value) >= 0 && box.getAttribute("data-kind") === "stop") { stop = true; }
+      });
+      return stop ? "stop" : "hold";
+    }
+
     function showAdvice(which, focus) {
-      advice.symptoms.hidden = which !== "symptoms";
-      advice.none.hidden = which !== "none";
+      Object.keys(advice).forEach(function (k) { if (advice[k]) { advice[k].hidden = k !== which; } });
       if (focus && advice[which]) { advice[which].focus(); }
     }
 
@@ -800,7 +1024,7 @@
     if (saved) {
       boxes.forEach(function (box) { box.checked = saved.symptoms.indexOf(box.value) >= 0; });
       none.checked = saved.symptoms.length === 0;
-      showAdvice(saved.symptoms.length ? "symptoms" : "none", false);
+      showAdvice(kindOf(saved.symptoms), false);
     }
 
     form.addEventListener("change", function (event) {
@@ -826,7 +1050,7 @@
       entries.push({ date: date, stage: stage, symptoms: symptoms, ts: new Date().toISOString() });
       saveLog(plan, entries);
       refreshLogs();
-      showAdvice(symptoms.length ? "symptoms" : "none", true);
+      showAdvice(kindOf(symptoms), true);
     });
   }
 
@@ -841,7 +1065,52 @@
       }).catch(noop);
       return;
     }
-    navigator.serviceWorker.register("sw.js", { scope: "./" }).catch(noop);
+    // A newer version of her plan (her coach rebuilt it): the new worker takes over, and an
+    // open page offers to reload. Not on the first visit, when there was no worker before.
+    var hadWorker = !!navigator.serviceWorker.controller;
+    navigator.serviceWorker.addEventListener("controllerchange", function () {
+      if (hadWorker) { showUpdate(); }
+      hadWorker = true;
+    });
+    navigator.serviceWorker.register("sw.js", { scope: "./" }).then(function (reg) {
+      // Look for a new version whenever she comes back to the page, and every half hour.
+      function check() { reg.update().catch(noop); }
+      document.addEventListener("visibilitychange", function () {
+        if (document.visibilityState === "visible") { check(); }
+      });
+      window.setInterval(check, 30 * 60 * 1000);
+    }).catch(noop);
+  }
+
+  function showUpdate() {
+    var message = document.querySelector("[data-update-message]");
+    if (!message || !message.hidden) { return; }
+    message.hidden = false;
+    message.querySelector("[data-update-reload]").addEventListener("click", function () {
+      window.location.reload();
+    });
+  }
+
+  // ---------------------------------------------------------------- progress chart
+
+  // The chart is drawn at build time; only "today" needs the browser's clock.
+  function chartToday(figure) {
+    var marker = figure.querySelector("#chart-today");
+    var start = parseIso(figure.getAttribute("data-chart-start"));
+    var days = Number(figure.getAttribute("data-chart-days"));
+    var left = Number(figure.getAttribute("data-chart-left"));
+    var width = Number(figure.getAttribute("data-chart-width"));
+    var index = Math.round((parseIso(today) - start) / 86400000);
+    if (!marker || !(days > 0) || index < 0 || index >= days) { return; }
+    var x = String(Math.round((left + (index + 0.5) * width / days) * 10) / 10);
+    marker.querySelectorAll("line").forEach(function (line) {
+      line.setAttribute("x1", x);
+      line.setAttribute("x2", x);
+    });
+    var text = marker.querySelector("text");
+    text.setAttribute("x", x);
+    text.setAttribute("text-anchor", index > days / 2 ? "end" : "start");
+    marker.removeAttribute("visibility");
   }
 
   // ---------------------------------------------------------------- start
@@ -853,6 +1122,9 @@
     placeSymptomForms();
     document.querySelectorAll("form[data-symptom-check]").forEach(symptomCheck);
     document.querySelectorAll("[data-log-tools]").forEach(logTools);
+    document.querySelectorAll("[data-run-log]").forEach(runLog);
+    document.querySelectorAll("[data-readiness-gate]").forEach(readinessGate);
+    document.querySelectorAll("[data-chart]").forEach(chartToday);
     refreshLogs();
     registerWorker();
   }

@@ -1,0 +1,193 @@
+"""Part of the render stage: her progress at a glance, as an inline SVG drawn at build time.
+
+Jogging minutes of each run/walk across her plan (one bar per run), with the times her plan
+holds or stops her progress and her breaks shaded, and her goal marked. No script draws it and
+no library is needed; the browser only places the "Today" marker (the build never knows
+today), from the numbers on the figure. Colours come from the stylesheet (classes only), so
+the chart follows light, dark and print like the rest of the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from .models import Plan
+
+WIDTH = 640
+HEIGHT = 260
+LEFT = 70
+RIGHT = 14
+TOP = 34
+BOTTOM = 34
+PLOT_W = WIDTH - LEFT - RIGHT
+PLOT_H = HEIGHT - TOP - BOTTOM
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    kind: str
+    """``hold``, ``stop`` or ``break``."""
+    start: date
+    end: date
+    """Inclusive."""
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    svg: Markup
+    label: str
+    """The chart's accessible name."""
+    summary: str
+    """One line saying what the chart shows."""
+    start: date
+    days: int
+    left: int
+    """Where the plot starts and how wide it is, in the SVG's own units (for app.js)."""
+    width: int
+    kinds: tuple[str, ...]
+    """The kinds of shaded bands it shows, for the legend."""
+
+
+def _fmt(value: float) -> str:
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _day(value: date) -> str:
+    return f"{value:%a} {value.day} {value:%b %Y}"
+
+
+def _minutes(seconds: int) -> str:
+    minutes = round(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def bands(plan: Plan) -> tuple[Band, ...]:
+    """Holds, stops and breaks of her plan, clipped to the plan's dates."""
+    found: list[Band] = []
+    for kind, spans in (
+        ("hold", plan.holds),
+        ("stop", getattr(plan, "stops", ())),
+        ("break", plan.profile.breaks),
+    ):
+        for span in spans:
+            start = max(span.start, plan.start)
+            end = min(span.end or plan.end, plan.end)
+            if start <= end:
+                found.append(Band(kind, start, end))
+    return tuple(found)
+
+
+def progress_chart(plan: Plan) -> Chart | None:
+    """The chart of her plan, or None when it has no run/walk."""
+    runs = [s for s in plan.sessions if s.kind == "run_walk"]
+    if not runs:
+        return None
+    start, end = plan.start, plan.end
+    days = (end - start).days + 1
+    per_day = PLOT_W / days
+
+    def x(day: date) -> float:
+        return LEFT + (day - start).days * per_day
+
+    top_minutes = max(10, -(-max(s.jog_seconds for s in runs) // 600) * 10)
+
+    def y(seconds: float) -> float:
+        return TOP + PLOT_H - seconds / 60 / top_minutes * PLOT_H
+
+    shaded = bands(plan)
+    parts: list[str] = []
+    label = "Chart: minutes of jogging in each run/walk of your plan"
+    parts.append(
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-labelledby="chart-title" focusable="false">'
+    )
+    parts.append(f'<title id="chart-title">{escape(label)}</title>')
+    for band in shaded:
+        x0, x1 = x(band.start), x(band.end + timedelta(days=1))
+        parts.append(
+            f'<rect class="chart-band chart-{band.kind}" x="{_fmt(x0)}" y="{TOP}" '
+            f'width="{_fmt(max(x1 - x0, 2))}" height="{PLOT_H}"/>'
+        )
+    for minutes in range(0, top_minutes + 1, 10):
+        gy = _fmt(y(minutes * 60))
+        parts.append(
+            f'<line class="chart-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{gy}" y2="{gy}"/>'
+        )
+        parts.append(
+            f'<text class="chart-axis" x="{LEFT - 8}" y="{gy}" text-anchor="end" '
+            f'dominant-baseline="middle">{minutes} min</text>'
+        )
+    month = date(start.year, start.month, 1)
+    while month <= end:
+        if month >= start:
+            mx = _fmt(x(month))
+            parts.append(
+                f'<line class="chart-tick" x1="{mx}" x2="{mx}" y1="{TOP + PLOT_H}" '
+                f'y2="{TOP + PLOT_H + 5}"/>'
+            )
+            parts.append(
+                f'<text class="chart-axis" x="{mx}" y="{HEIGHT - 6}">{month:%b}</text>'
+            )
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    bar = max(2.5, min(per_day * 1.4, 8.0))
+    for run in runs:
+        cx = x(run.date) + per_day / 2
+        top = y(run.jog_seconds)
+        held = any(b.start <= run.date <= b.end for b in shaded if b.kind != "break")
+        parts.append(
+            f'<rect class="chart-bar{" chart-bar-held" if held else ""}" '
+            f'x="{_fmt(cx - bar / 2)}" y="{_fmt(top)}" width="{_fmt(bar)}" '
+            f'height="{_fmt(TOP + PLOT_H - top)}"/>'
+        )
+    goal = plan.profile.goal
+    if goal and goal.date and start <= goal.date <= end:
+        gx = _fmt(x(goal.date) + per_day / 2)
+        parts.append(
+            f'<line class="chart-goal" x1="{gx}" x2="{gx}" y1="{TOP - 4}" y2="{TOP + PLOT_H}"/>'
+        )
+        parts.append(
+            f'<text class="chart-label chart-goal-label" x="{gx}" y="{TOP - 10}" '
+            f'text-anchor="end">Goal</text>'
+        )
+    parts.append(
+        f'<line class="chart-axis-line" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + PLOT_H}" '
+        f'y2="{TOP + PLOT_H}"/>'
+    )
+    # Placed by app.js at today's date; hidden until then (and without scripts).
+    parts.append(
+        f'<g class="chart-today" id="chart-today" visibility="hidden">'
+        f'<line x1="{LEFT}" x2="{LEFT}" y1="{TOP - 4}" y2="{TOP + PLOT_H}"/>'
+        f'<text class="chart-label" x="{LEFT}" y="{TOP - 10}">Today</text></g>'
+    )
+    parts.append("</svg>")
+    return Chart(
+        svg=Markup("".join(parts)),
+        label=label,
+        summary=_summary(plan, runs, shaded),
+        start=start,
+        days=days,
+        left=LEFT,
+        width=PLOT_W,
+        kinds=tuple(dict.fromkeys(b.kind for b in shaded)),
+    )
+
+
+def _summary(plan: Plan, runs: list[Any], shaded: tuple[Band, ...]) -> str:
+    first, last = runs[0], runs[-1]
+    most = max(runs, key=lambda s: s.jog_seconds)
+    words = [
+        f"{len(runs)} run/walks from {_day(first.date)} to {_day(last.date)}: jogging grows "
+        f"from {_minutes(first.jog_seconds)} to {_minutes(most.jog_seconds)}"
+    ]
+    names = {"hold": "on hold", "stop": "stopped", "break": "a break"}
+    for band in shaded:
+        words.append(f"{names[band.kind]} {_day(band.start)} to {_day(band.end)}")
+    goal = plan.profile.goal
+    if goal and goal.date:
+        words.append(f"goal: {goal.label} on {_day(goal.date)}")
+    return "; ".join(words) + "."
