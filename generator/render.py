@@ -106,6 +106,7 @@ class Renderer:
         self.stamp = stamp
         self.content: Content = workspace.content
         self._cards: dict[tuple[Any, ...], Any] = {}
+        self._client_once: dict[str, Any] = {}
         self._shared_pages: dict[tuple[str, ...], bytes] = {}
         self._shared_ids: dict[int, bytes] = {}
         self._template_files: dict[str, bytes] = {}
@@ -136,6 +137,8 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             bytecode_cache=_bytecode_cache(bytecode_dir),
+            # One Renderer per build: never stat the template files again on every page.
+            auto_reload=False,
         )
         env.filters.update(
             day=short_day, long_date=long_date, short_date=short_date, duration=duration
@@ -150,6 +153,7 @@ class Renderer:
             week_file=week_file,
             exercise_file=exercise_file,
             shared_card=self._shared_card,
+            once=self._once,
             time_tag=time_tag,
             mark=mark,
             kind_label=kind_label,
@@ -199,6 +203,7 @@ class Renderer:
     def client_files(self, plan: Plan, passphrase: str | None = None) -> dict[str, bytes]:
         """Every file of one client's folder, relative to ``site/<slug>/``; with a
         ``passphrase``, as published when protected (see ``encrypt.py``)."""
+        self._client_once.clear()
         base = self._base(plan)
         files = {"index.html": self._overview(plan, base)}
         files.update(self._weeks(plan, base))
@@ -372,6 +377,15 @@ class Renderer:
         html = self._cards.get(key)
         if html is None:
             html = self._cards[key] = card(session, level)
+        return html
+
+    def _once(self, macro: Any) -> Any:
+        """A macro that shows only what every page of hers shares (her plan's id, her name, the
+        practice), e.g. the symptom form on each week page: made once per client and reused.
+        ``macro`` is the template's own, so overriding the template still works."""
+        html = self._client_once.get(macro.name)
+        if html is None:
+            html = self._client_once[macro.name] = macro()
         return html
 
     def _shared_html(self, key: tuple[str, ...], name: str, context: dict[str, Any]) -> bytes:

@@ -151,9 +151,46 @@ def key_dates(plan: Plan, final_label: str) -> list[KeyDate]:
 
 @dataclass(frozen=True, slots=True)
 class CalendarCell:
+    """One day of a month grid, laid out as data: the template only places these strings
+    (a cell per day of every month is the site's most repeated piece)."""
+
     date: date | None
     sessions: tuple[Session, ...]
     href: str
+    iso: str
+    time: Markup
+    """The day's number, with its written date for screen readers."""
+    classes: str
+    """`` has-<kind>`` for each session of the day."""
+    marks: Markup
+    """The sessions' marks and written labels, one a line."""
+
+
+EMPTY_CELL = CalendarCell(None, (), "", "", Markup(""), "", Markup(""))
+
+
+@lru_cache(maxsize=4096)
+def _cell_time(value: date) -> Markup:
+    return Markup(
+        f'<time class="cal-num" datetime="{value.isoformat()}"><span class="visually-hidden">'
+        f'{escape(short_day(value))}</span><span aria-hidden="true">{value.day}</span></time>'
+    )
+
+
+@lru_cache(maxsize=256)
+def _cell_kinds(kinds: tuple[str, ...]) -> tuple[str, Markup]:
+    classes = "".join(f" has-{k}" for k in kinds)
+    marks = []
+    for kind in kinds:
+        label = Markup('<span class="visually-hidden">: %s</span>') % KIND_LABELS[kind]
+        marks.append(label if kind == "rest" else Markup('<span class="cal-mark">') + mark(kind)
+                     + label + Markup("</span>"))
+    return classes, Markup("\n            ").join(marks)
+
+
+def calendar_cell(day: date, sessions: tuple[Session, ...], href: str) -> CalendarCell:
+    classes, marks = _cell_kinds(tuple(s.kind for s in sessions))
+    return CalendarCell(day, sessions, href, day.isoformat(), _cell_time(day), classes, marks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,9 +214,9 @@ def months(plan: Plan) -> Iterator[Month]:
         for dates in cal.monthdatescalendar(year, month):
             rows.append(
                 tuple(
-                    CalendarCell(d, by_day.get(d, ()), href.get(d, ""))
+                    calendar_cell(d, by_day.get(d, ()), href.get(d, ""))
                     if d.month == month
-                    else CalendarCell(None, (), "")
+                    else EMPTY_CELL
                     for d in dates
                 )
             )
