@@ -37,6 +37,7 @@ from .views import (
     clock,
     coach_links,
     exercise_file,
+    iso,
     key_dates,
     kind_label,
     long_date,
@@ -140,8 +141,18 @@ class Renderer:
             # One Renderer per build: never stat the template files again on every page.
             auto_reload=False,
         )
+        # Filters compile to direct calls; a global called as a function goes through Jinja's
+        # context.call, several times dearer, so the pieces written on every day use filters.
         env.filters.update(
-            day=short_day, long_date=long_date, short_date=short_date, duration=duration
+            day=short_day,
+            long_date=long_date,
+            short_date=short_date,
+            duration=duration,
+            iso=iso,
+            time_tag=time_tag,
+            week_file=week_file,
+            mark=mark,
+            kind_label=kind_label,
         )
         env.globals.update(
             site=self.content.site,

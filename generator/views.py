@@ -19,6 +19,12 @@ from .models import Exercise, Plan, Protocol, Segment, Session, Site, Symptom, V
 
 
 @lru_cache(maxsize=8192)
+def iso(value: date) -> str:
+    """``2026-11-24``: written several times for every day of every page."""
+    return value.isoformat()
+
+
+@lru_cache(maxsize=8192)
 def short_day(value: date) -> str:
     return f"{value:%a} {value.day} {value:%b}"
 
