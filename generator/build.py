@@ -11,8 +11,11 @@ Speed comes from the design, not from tricks:
   bytes did not change is hard-linked from the previous site instead of rewritten;
 - memory stays flat: workers hold one client's plan and pages at a time.
 
-Atomicity: every client that changes is rendered into a staging folder beside the target
-before anything in the target changes; a failure leaves the previous site as it was.
+Atomicity: the whole new site is written into a staging folder beside the target (unchanged
+clients hard-linked from the previous site) and swapped in with one atomic exchange
+(:mod:`.write`); a failure, or a kill, leaves the previous site as it was, and the next build
+removes what a killed one left behind. Fingerprints and the manifest live in
+:mod:`.incremental`.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import hmac
-import json
 import multiprocessing
 import os
 import time
@@ -30,13 +32,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .errors import PostrunError, Problem, Problems, did_you_mean
-from .load import SECRET_FILE, MarkdownRenderer, load_workspace, profile_paths, read_profile
+from .errors import PostrunError, Problem, Problems, did_you_mean, environment_error
+from .incremental import (
+    build_lock,
+    cache_dir,
+    forget_manifest,
+    manifest_path,
+    profile_fingerprints,
+    read_manifest,
+    shared_fingerprint,
+    write_manifest,
+)
+from .load import SECRET_FILE, MarkdownRenderer, load_workspace, read_profile
 from .models import ProfileRef, Workspace
 from .plan import plan
-from .render import Renderer, default_templates
-from .write import StagedDir, check_target, safe_relpath
+from .render import Renderer
+from .write import SITE_MARKER, StagedDir, check_target, remove_leftovers, safe_relpath
 
 PARALLEL_MIN_CLIENTS = 24
 """Below this many clients, starting worker processes costs more than it saves."""
@@ -106,73 +117,6 @@ def in_shard(stem: str, shard: tuple[int, int] | None) -> bool:
     return int.from_bytes(hashlib.sha256(stem.encode("utf-8")).digest()[:8], "big") % n == k - 1
 
 
-# ------------------------------------------------------------------ fingerprints
-
-
-def _digest_files(paths: list[Path], base: Path) -> str:
-    h = hashlib.sha256()
-    for path in paths:
-        h.update(path.relative_to(base).as_posix().encode("utf-8") + b"\0")
-        h.update(hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()
-
-
-def shared_fingerprint(root: Path, renderer_env: str) -> str:
-    """Everything every client's pages depend on: content, templates, secret, postrun itself."""
-    parts = [f"postrun {__version__}", renderer_env]
-    for folder in (root / "content", root / "templates", default_templates()):
-        if folder.is_dir():
-            files = sorted(p for p in folder.rglob("*") if p.is_file())
-            parts.append(_digest_files(files, folder))
-    secret = root / SECRET_FILE
-    parts.append(hashlib.sha256(secret.read_bytes()).hexdigest() if secret.is_file() else "")
-    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
-
-
-def profile_fingerprints(root: Path) -> dict[str, str]:
-    return {p.stem: hashlib.sha256(p.read_bytes()).hexdigest() for p in profile_paths(root)}
-
-
-def cache_dir() -> Path:
-    """Where build manifests live: the user's cache, never the site (a manifest names every
-    client) and never the workspace (so building leaves the coach's files as they were)."""
-    explicit = os.environ.get("POSTRUN_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "postrun"
-
-
-def manifest_path(root: Path, target: Path) -> Path:
-    key = f"{root.resolve()}\0{target.resolve()}".encode()
-    return cache_dir() / f"manifest-{hashlib.sha256(key).hexdigest()[:24]}.json"
-
-
-def _read_manifest(path: Path, target: Path) -> dict[str, Any] | None:
-    if not path.is_file() or not target.is_dir():
-        return None
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and data.get("version") == 1 else None
-
-
-def _write_manifest(
-    path: Path, shared: str, clients: dict[str, dict[str, str]], shard: tuple[int, int] | None
-) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = {
-        "version": 1,
-        "shared": shared,
-        "shard": list(shard) if shard else None,
-        "clients": dict(sorted(clients.items())),
-    }
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=0) + "\n", "utf-8")
-    tmp.replace(path)
-
-
 # ------------------------------------------------------------------ rendering clients
 
 # Set in the parent before worker processes fork, so workers inherit them without pickling.
@@ -193,7 +137,8 @@ def _render_client(index: int) -> tuple[str, str, int, int]:
         workspace.root, ref, content.protocol, _WORK["markdown"], workspace.secret
     )
     passphrase = _WORK["passphrases"][profile.slug] if profile.passphrase_env else None
-    files = renderer.client_files(plan(profile, content.protocol, content), passphrase)
+    with renderer.template_errors():
+        files = renderer.client_files(plan(profile, content.protocol, content), passphrase)
     folder = staging / profile.slug
     old = previous / profile.slug if previous is not None else None
     linked: dict[int, tuple[bytes, Path]] = _WORK.setdefault("linked", {})
@@ -275,15 +220,35 @@ def build(
     incremental: bool = True,
 ) -> BuildResult:
     """Build the clients' sites into ``out`` (default ``root/site``), atomically."""
-    started = time.perf_counter()
     target = out if out is not None else root / "site"
     check_target(target, root)
+    try:
+        with build_lock(root, target):
+            remove_leftovers(target)
+            return _build(root, target, only, progress, jobs, shard, incremental)
+    except OSError as exc:
+        error = environment_error(exc, "write the site")
+        if error is exc:
+            raise
+        raise error from exc
+
+
+def _build(
+    root: Path,
+    target: Path,
+    only: str | None,
+    progress: Progress | None,
+    jobs: int | None,
+    shard: tuple[int, int] | None,
+    incremental: bool,
+) -> BuildResult:
+    started = time.perf_counter()
     jobs = max(1, jobs or os.cpu_count() or 1)
     stamp = source_date()
     fingerprints = {s: h for s, h in profile_fingerprints(root).items() if in_shard(s, shard)}
     shared = shared_fingerprint(root, f"stamp={stamp}")
     manifest_file = manifest_path(root, target)
-    manifest = _read_manifest(manifest_file, target) if incremental and only is None else None
+    manifest = read_manifest(manifest_file, target) if incremental and only is None else None
     full = (
         manifest is None
         or manifest.get("shared") != shared
@@ -325,6 +290,7 @@ def build(
     _check_slugs_against(profiles, known, changed)
     passphrases = read_passphrases(profiles)
     renderer = Renderer(workspace, stamp, cache_dir() / "templates")
+    root_files = renderer.root_files()
 
     target.parent.mkdir(parents=True, exist_ok=True)
     staged = StagedDir(target)
@@ -353,23 +319,29 @@ def build(
             for stem, slug, _, _ in results
         }
         if full and only is None:
-            staged.write_all(sorted(renderer.root_files().items()))
-            files += len(renderer.root_files())
-            staged.commit()
+            staged.write_all(sorted(root_files.items()))
+            files += len(root_files)
             clients = built
         else:
-            # Swap each rebuilt client's folder in; drop the folders of deleted profiles.
-            staged.swap_children(
-                [slug for _, slug, _, _ in results],
-                [known[stem]["slug"] for stem in deleted if "slug" in known[stem]],
-            )
+            # The rest of the site is carried over as it is (hard links), so that the swap
+            # below replaces the whole site at once. Only what this build still makes is
+            # kept: the folder of a deleted profile, or the old folder of a client whose slug
+            # changed, is left out.
+            rebuilt = {slug for _, slug, _, _ in results}
             clients = {**{s: v for s, v in known.items() if s not in deleted}, **built}
+            current = set(os.listdir(target))
+            if only is None:
+                wanted = {v["slug"] for v in clients.values()} | set(root_files) | {SITE_MARKER}
+                current &= wanted
+            staged.keep(sorted(current - rebuilt))
             if only is not None:
                 clients = {}
+        staged.commit()
+    removed = {v["slug"] for v in known.values()} - {v["slug"] for v in clients.values()}
     if only is None:
-        _write_manifest(manifest_file, shared, clients, shard)
-    elif manifest_file.exists():
-        manifest_file.unlink()  # --only builds whatever the manifest says: start afresh next time
+        write_manifest(manifest_file, shared, clients, shard)
+    else:
+        forget_manifest(manifest_file)  # --only builds what it is told: start afresh next time
     return BuildResult(
         len(results),
         files,
@@ -378,7 +350,7 @@ def build(
         target,
         tuple(problems.warnings),
         unchanged=len(fingerprints) - len(changed) if not full else 0,
-        removed=len(deleted),
+        removed=len(removed) if only is None else 0,
     )
 
 
@@ -389,7 +361,7 @@ def _key_mark(root: Path, env: str | None) -> str:
         return ""
     secret = root / SECRET_FILE
     key = secret.read_bytes() if secret.is_file() else b""
-    value = os.environ.get(env, "").encode("utf-8")
+    value = os.environ.get(env, "").encode("utf-8", "surrogateescape")
     return hmac.new(key, env.encode("utf-8") + b"\0" + value, "sha256").hexdigest()
 
 
@@ -410,7 +382,7 @@ def read_passphrases(profiles: tuple[ProfileRef, ...]) -> dict[str, str]:
                 f"the environment variable {name} is not set",
                 f"set it before building, e.g. `export {name}='…'`; it is never stored",
             )
-        elif len(value) < 8:
+        elif len(_trimmed(value)) < 8:
             problems.add(
                 profile.file,
                 None,
@@ -422,6 +394,16 @@ def read_passphrases(profiles: tuple[ProfileRef, ...]) -> dict[str, str]:
             found[profile.slug] = value
     problems.raise_if_errors()
     return found
+
+
+def _trimmed(passphrase: str) -> str:
+    """The passphrase as it unlocks her site: spaces trimmed and collapsed (see encrypt)."""
+    from .encrypt import normalize_passphrase
+
+    try:
+        return normalize_passphrase(passphrase).decode("utf-8")
+    except UnicodeError:
+        return ""
 
 
 def _select(workspace: Workspace, only: str) -> tuple[ProfileRef, ...]:

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import PostrunError, Problem, Problems
+from .errors import PostrunError, Problem, Problems, environment_error
 from .load import load_workspace
 from .plan import plan
 
@@ -38,6 +38,12 @@ class _Group(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:
+            # The machine's faults (permissions, a full disk) are not bugs: say what to do.
+            error: Exception = exc
+            if isinstance(exc, OSError):
+                error = environment_error(exc, "read or write this file")
+            if isinstance(error, PostrunError):
+                raise error from exc
             if isinstance(ctx.obj, Options) and ctx.obj.debug:
                 raise
             raise BugError(
@@ -91,8 +97,10 @@ def check(opts: Options, strict: bool, today: str | None) -> None:
     workspace, problems = load_workspace(opts.root)
     found = Problems()
     found.extend(problems)
+    sample = None
     for profile in workspace.profiles:
         client_plan = plan(profile, workspace.content.protocol, workspace.content)
+        sample = sample or client_plan
         for note in client_plan.notes:
             found.add(profile.file, None, None, note, None, "warning")
         if client_plan.end < now:
@@ -115,6 +123,10 @@ def check(opts: Options, strict: bool, today: str | None) -> None:
                 "if she is only starting now, set start_date to today; otherwise log a check-in",
                 "warning",
             )
+    from .render import check_templates
+
+    found.extend(check_templates(workspace, sample))
+    found.raise_if_errors()
     if not strict:
         _show_warnings(found.warnings)
     if strict and found.warnings:

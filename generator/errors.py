@@ -8,6 +8,7 @@ carrying all of them, and the CLI prints them and exits 1.
 from __future__ import annotations
 
 import difflib
+import errno
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Literal
@@ -15,6 +16,17 @@ from typing import IO, Literal
 import click
 
 Severity = Literal["error", "warning"]
+
+MESSAGE_LIMIT = 2000
+"""Longest message shown: a 900 KB value pasted by mistake is cut, not printed in full."""
+
+
+def cut(text: str, limit: int = 80) -> str:
+    """``text`` at most ``limit`` characters long (cut to one line, ending in an ellipsis)."""
+    if len(text) <= limit:
+        return text
+    flat = "".join(c if c.isprintable() else " " for c in text[:limit])
+    return flat[: limit - 1] + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +44,13 @@ class Problem:
     severity: Severity = "error"
 
     def format(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        file = cut(self.file, 200)
+        where = file if self.line is None else f"{file}:{self.line}"
         label = "warning: " if self.severity == "warning" else ""
         field = f"{self.field}: " if self.field and not self.message.startswith(self.field) else ""
-        text = f"{where}: {label}{field}{self.message}"
+        text = f"{where}: {label}{cut(field, 100)}{cut(self.message, MESSAGE_LIMIT)}"
         if self.hint:
-            text += f" — hint: {self.hint}"
+            text += f" — hint: {cut(self.hint, MESSAGE_LIMIT)}"
         return text
 
 
@@ -109,3 +122,34 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """The nearest known name to ``word``, as a hint, or None when nothing is close."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else None
+
+
+ENVIRONMENT_ERRNOS = frozenset(
+    {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EMLINK}
+)
+"""Faults of the machine, not of postrun: shown as problems with what to do."""
+
+
+def environment_error(exc: OSError, doing: str) -> PostrunError | OSError:
+    """A problem for a fault of the machine (permissions, a read-only or full disk); any
+    other OSError is returned as it is (it may be postrun's own bug)."""
+    where = cut(str(exc.filename), 200) if exc.filename else "postrun"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        message, hint = (
+            "permission denied",
+            (
+                "make the folder writable for you (e.g. `chmod -R u+w` on it), "
+                "or build into another folder with --out"
+            ),
+        )
+    elif exc.errno == errno.EROFS:
+        message, hint = "the disk is read-only", "build into a writable folder with --out DIR"
+    elif exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        message, hint = "the disk is full", "free some space, then build again"
+    elif exc.errno == errno.EMLINK:
+        message, hint = "too many links to one file", "build with --clean"
+    else:
+        return exc
+    return PostrunError(
+        Problem(where, None, None, f"cannot {doing}: {message}", hint + "; nothing was changed")
+    )

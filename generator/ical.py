@@ -16,6 +16,7 @@ microseconds per event. Tests read every file back with a second, independent pa
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -31,10 +32,16 @@ def uid(plan: Plan, kind: str, number: int) -> str:
     return f"{kind}-{number}-{client}@postrun"
 
 
+# Line breaks of every kind become the escaped newline; any other control character (which
+# RFC 5545 does not allow in TEXT) is dropped.
+_BREAKS = re.compile("\r\n|[\r\n\v\f\x85\u2028\u2029]")
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def escape(text: str) -> str:
     """TEXT value escaping (RFC 5545 3.3.11)."""
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _CONTROLS.sub("", _BREAKS.sub("\\\\n", text))
 
 
 def fold(line: str) -> bytes:

@@ -8,7 +8,10 @@ beyond plain fields is prepared here as view data (grids, labels, links), never 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+import os
+import traceback
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,12 +23,18 @@ from jinja2 import (
     FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    UndefinedError,
     select_autoescape,
 )
+from jinja2.loaders import split_template_path
 
 from . import __version__
 from .chart import progress_chart
+from .errors import PostrunError, Problem, cut
 from .ical import calendar_ics
+from .load.read import MAX_FILE_BYTES, MAX_MEDIA_BYTES, Refused, read_input
 from .models import Content, Plan, Session, Workspace
 from .plan import duration
 from .planjson import plan_json, plan_json_bytes
@@ -113,15 +122,16 @@ class Renderer:
         self._template_files: dict[str, bytes] = {}
         own = workspace.root / "templates"
         self._folders = (own, default_templates()) if own.is_dir() else (default_templates(),)
+        self.own_templates = own if own.is_dir() else None
         self._env = self._environment(bytecode_dir)
-        self._templates = {name: self._env.get_template(f"{name}.html") for name in PAGE_TEMPLATES}
-        self._manifest_template = self._env.get_template("manifest.webmanifest")
-        self._sw_template = self._env.get_template("sw.js")
-        self._assets = {path: self.template_file(path) for path in ASSETS}
-        self._media = {
-            rel: self._share((workspace.root / "content" / rel).read_bytes())
-            for rel in self.content.media
-        }
+        with self.template_errors():
+            self._templates = {
+                name: self._env.get_template(f"{name}.html") for name in PAGE_TEMPLATES
+            }
+            self._manifest_template = self._env.get_template("manifest.webmanifest")
+            self._sw_template = self._env.get_template("sw.js")
+            self._assets = {path: self.template_file(path) for path in ASSETS}
+        self._media = {rel: self._share(self._media_file(rel)) for rel in self.content.media}
         self.shared_names: frozenset[str] = frozenset(self._assets) | frozenset(self._media)
         """Files that are the same for every client (assets, media): never encrypted."""
         self.pages = [p for p in self.content.pages if p.id not in RESERVED_PAGE_IDS]
@@ -129,7 +139,12 @@ class Renderer:
 
     def _environment(self, bytecode_dir: Path | None) -> Environment:
         env = Environment(
-            loader=ChoiceLoader([FileSystemLoader(str(f)) for f in self._folders]),
+            loader=ChoiceLoader(
+                [
+                    _OwnTemplates(str(f)) if f == self.own_templates else FileSystemLoader(str(f))
+                    for f in self._folders
+                ]
+            ),
             autoescape=select_autoescape(
                 enabled_extensions=("html",), default_for_string=False, default=False
             ),
@@ -183,6 +198,10 @@ class Renderer:
         if data is None:
             for folder in self._folders:
                 path = folder / rel
+                if folder == self.own_templates and (path.exists() or path.is_symlink()):
+                    raw = _read_input(path, f"templates/{rel}", MAX_MEDIA_BYTES)
+                    data = self._template_files[rel] = self._share(raw)
+                    return data
                 if path.is_file():
                     data = self._template_files[rel] = self._share(path.read_bytes())
                     return data
@@ -191,7 +210,25 @@ class Renderer:
 
     def locked_page(self, context: Mapping[str, Any]) -> bytes:
         """The locked shell page of a protected client (``locked.html``)."""
-        return self._env.get_template("locked.html").render(context).encode("utf-8")
+        with self.template_errors():
+            return self._env.get_template("locked.html").render(context).encode("utf-8")
+
+    def _media_file(self, rel: str) -> bytes:
+        return _read_input(self.workspace.root / "content" / rel, f"content/{rel}", MAX_MEDIA_BYTES)
+
+    @contextmanager
+    def template_errors(self) -> Iterator[None]:
+        """Turn an error raised inside a template into a problem naming the template file and
+        line (the coach's own templates/ overrides are her files to fix)."""
+        try:
+            yield
+        except PostrunError:
+            raise
+        except Exception as exc:
+            problem = template_problem(exc, self.own_templates, self._env)
+            if problem is None:
+                raise
+            raise PostrunError(problem) from None
 
     # ------------------------------------------------------------------ the site root
 
@@ -409,7 +446,133 @@ class Renderer:
         return page
 
     def _html(self, name: str, context: dict[str, Any]) -> bytes:
-        return self._templates[name].render(context).encode("utf-8")
+        with self.template_errors():
+            return self._templates[name].render(context).encode("utf-8")
+
+
+def check_templates(workspace: Workspace, sample: Plan | None) -> list[Problem]:
+    """Problems in the coach's template overrides, as a build would meet them: every .html
+    template compiled, the root pages and one client's pages (``sample``) rendered in memory."""
+    try:
+        renderer = Renderer(workspace)
+        own = renderer.own_templates
+        with renderer.template_errors():
+            if own is not None:
+                for path in sorted(own.rglob("*.html")):
+                    renderer._env.get_template(path.relative_to(own).as_posix())
+            renderer.root_files()
+            if sample is not None:
+                renderer.client_files(sample)
+    except PostrunError as exc:
+        return list(exc.problems)
+    return []
+
+
+class _OwnTemplates(FileSystemLoader):
+    """The coach's templates/ folder, read through the guarded way in: a template that is a
+    folder, a pipe or a link out of the workspace is a problem, not a hang or a leak."""
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Any]:
+        folder = Path(self.searchpath[0])
+        path = folder.joinpath(*split_template_path(template))
+        if not os.path.lexists(path):
+            raise TemplateNotFound(template)
+        rel = f"templates/{template}"
+        raw = _read_input(path, rel, MAX_FILE_BYTES)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise PostrunError(
+                Problem(rel, line, None, "the file is not UTF-8 text", "save it as UTF-8")
+            ) from None
+        mtime = os.path.getmtime(path)
+
+        def uptodate() -> bool:
+            try:
+                return os.path.getmtime(path) == mtime
+            except OSError:
+                return False
+
+        return text, os.path.normpath(path), uptodate
+
+
+def _read_input(path: Path, rel: str, limit: int) -> bytes:
+    try:
+        return read_input(path, rel, limit)
+    except Refused as exc:
+        raise PostrunError(Problem(rel, None, None, exc.message, exc.hint)) from None
+
+
+def template_problem(
+    exc: BaseException, own: Path | None, env: Environment | None = None
+) -> Problem | None:
+    """Where in the coach's templates ``exc`` happened, as a problem (None: not in them).
+
+    Jinja rewrites tracebacks so that template code shows as frames of the template file at
+    its own line; the innermost such frame is the line to fix. An error while the workspace has
+    no templates/ overrides is postrun's own bug, not a problem (None).
+    """
+    if own is None:
+        return None
+    shipped = default_templates()
+    file: str | None = None
+    line: int | None = None
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        file, line = exc.filename, exc.lineno
+    elif isinstance(exc, TemplateSyntaxError):
+        # Some lexer errors carry no file name: find the template that does not compile.
+        file, line = _unparsable(own, env)
+    else:
+        for frame in traceback.extract_tb(exc.__traceback__, limit=-400):
+            if _under(frame.filename, own) or _under(frame.filename, shipped):
+                file, line = frame.filename, frame.lineno
+    if isinstance(exc, TemplateNotFound):
+        what = f"the template {cut(str(exc.name), 80)!r} does not exist"
+        hint = "check the name in {% extends %} / {% include %} / {% import %}"
+    elif isinstance(exc, RecursionError):
+        what = "the templates include or extend each other in a loop"
+        hint = "a template must not extend or include itself"
+    elif isinstance(exc, TemplateSyntaxError):
+        what = f"template syntax error: {cut(exc.message or str(exc), 200)}"
+        hint = "check the {% … %} and {{ … }} tags on this line"
+    elif isinstance(exc, UndefinedError):
+        what = f"the template uses something that does not exist: {cut(str(exc), 200)}"
+        hint = "compare with postrun's own template of that name for the names you can use"
+    else:
+        what = f"the template failed: {type(exc).__name__}: {cut(str(exc), 200)}"
+        hint = "fix this line of your template, or delete the file to use postrun's own"
+    if file is None:
+        return None
+    if _under(file, own):
+        rel = "templates/" + Path(file).resolve().relative_to(own.resolve()).as_posix()
+    else:
+        rel = f"postrun's own template {Path(file).name} (used by your templates/)"
+    return Problem(rel, line, None, what, hint)
+
+
+def _unparsable(own: Path, env: Environment | None) -> tuple[str | None, int | None]:
+    if env is None:
+        return None, None
+    for path in sorted(own.rglob("*")):
+        if path.suffix not in (".html", ".js", ".webmanifest") or not path.is_file():
+            continue
+        try:
+            source = read_input(path, f"templates/{path.name}").decode("utf-8", "replace")
+            env.parse(source, path.name, str(path))
+        except Refused:
+            continue
+        except TemplateSyntaxError as exc:
+            return str(path), exc.lineno
+    return None, None
+
+
+def _under(file: str, folder: Path) -> bool:
+    try:
+        Path(file).resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
 
 
 def cache_name(slug: str, files: Mapping[str, bytes]) -> str:

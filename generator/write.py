@@ -1,11 +1,18 @@
 """Write stage: put rendered files on disk atomically.
 
-Output is written into a temporary sibling of the target folder and swapped in with renames,
-so a build that fails at any point leaves the previous site exactly as it was.
+Every build writes the whole new site into a staging folder beside the target (unchanged files
+hard-linked from the previous site, so an incremental build stays cheap) and swaps it in with
+one atomic exchange of the two folders: whoever looks at the target, at any moment, sees the
+old site or the new one, never a mix. A build that fails or is killed at any point leaves the
+previous site exactly as it was; its staging folder (``.site-new-*`` / ``.site-old-*``) is
+removed by the next build.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import errno
 import os
 import shutil
 import tempfile
@@ -14,9 +21,15 @@ from pathlib import Path, PurePosixPath
 
 from .errors import PostrunError, Problem
 
+SITE_MARKER = ".postrun-site"
+"""A file in the root of every site postrun builds: only such a folder may be replaced."""
+MARKER_TEXT = b"This folder is made by postrun: every build replaces all of it.\n"
+_LEGACY_ROOT = ("index.html", "404.html", "robots.txt", ".nojekyll")
+
 
 def check_target(target: Path, root: Path) -> None:
-    """Refuse an output folder that would swallow or overwrite the workspace's inputs."""
+    """Refuse an output folder that would swallow or overwrite the workspace's inputs, or
+    files that postrun did not make."""
     t, r = target.resolve(), root.resolve()
     inputs = [r / name for name in ("content", "profiles", "templates", ".git")]
     if t == r or t in r.parents or any(t == i or i in t.parents for i in inputs):
@@ -29,6 +42,35 @@ def check_target(target: Path, root: Path) -> None:
                 "build into site/ (the default) or another empty folder",
             )
         )
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise PostrunError(
+            Problem(
+                str(target),
+                None,
+                "--out",
+                "the output is not a folder (a file or a link is in its place)",
+                "remove it, or build into another folder with --out",
+            )
+        )
+    if target.is_dir() and not made_by_postrun(target):
+        raise PostrunError(
+            Problem(
+                str(target),
+                None,
+                "--out",
+                "the folder holds files that postrun did not make; a build replaces all of it",
+                "build into an empty or new folder, or move those files elsewhere first",
+            )
+        )
+
+
+def made_by_postrun(folder: Path) -> bool:
+    """An empty folder, or one holding the site marker (or the root files of an older build)."""
+    try:
+        names = set(os.listdir(folder))
+    except OSError:
+        return False
+    return not names or SITE_MARKER in names or all(n in names for n in _LEGACY_ROOT)
 
 
 def safe_relpath(rel: str) -> PurePosixPath:
@@ -36,6 +78,70 @@ def safe_relpath(rel: str) -> PurePosixPath:
     if path.is_absolute() or ".." in path.parts or not path.parts:
         raise ValueError(f"refusing to write outside the site folder: {rel!r}")
     return path
+
+
+def leftovers(target: Path) -> list[Path]:
+    """Staging folders of builds that were killed before they could tidy up."""
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return []
+    prefixes = (f".{target.name}-new-", f".{target.name}-old-")
+    return sorted(
+        Path(e.path)
+        for e in entries
+        if e.name.startswith(prefixes) and e.is_dir(follow_symlinks=False)
+    )
+
+
+def remove_leftovers(target: Path) -> int:
+    """Remove what killed builds left beside ``target``; how many folders were removed."""
+    found = leftovers(target)
+    for path in found:
+        shutil.rmtree(path)
+    return len(found)
+
+
+def link_tree(source: Path, dest: Path, skip: Iterable[str] = ()) -> None:
+    """Copy ``source`` into ``dest`` as hard links (a plain copy where linking fails),
+    leaving out the top-level entries named in ``skip``."""
+    skipped = set(skip)
+    dest.mkdir(parents=True, exist_ok=True)
+    for entry in os.scandir(source):
+        if entry.name in skipped:
+            continue
+        target = dest / entry.name
+        if entry.is_dir(follow_symlinks=False):
+            link_tree(Path(entry.path), target)
+        elif entry.is_file(follow_symlinks=False):
+            try:
+                os.link(entry.path, target)
+            except OSError as exc:
+                if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+                    raise
+                shutil.copy2(entry.path, target)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux renameat2); False where it is unsupported."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), ctypes.c_uint(_RENAME_EXCHANGE)
+    )
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
 
 
 class StagedDir:
@@ -57,9 +163,29 @@ class StagedDir:
         for rel, data in files:
             self.write(f"{under}/{rel}" if under else rel, data)
 
+    def keep(self, names: Iterable[str]) -> None:
+        """Carry these top-level entries of the current site over unchanged (hard links)."""
+        for name in names:
+            source = self.target / name
+            if source.is_dir() and not source.is_symlink():
+                link_tree(source, self.path / name)
+            elif source.is_file() and not source.is_symlink():
+                try:
+                    os.link(source, self.path / name)
+                except OSError:
+                    shutil.copy2(source, self.path / name)
+
     def commit(self) -> None:
-        """Swap the staged folder in; the old one is removed only after the swap."""
+        """Swap the staged folder in, in one step; the old one is removed after the swap."""
+        marker = self.path / SITE_MARKER
+        marker.unlink(missing_ok=True)  # may be a link to the live site's: never write into it
+        marker.write_bytes(MARKER_TEXT)
         os.chmod(self.path, 0o755)
+        if self.target.exists() and _exchange(self.path, self.target):
+            shutil.rmtree(self.path, ignore_errors=True)  # now the old site
+            return
+        # Without an atomic exchange: two renames; a build killed between them leaves no
+        # target, and the next build (always a full one then) makes it anew.
         old: Path | None = None
         if self.target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}-old-", dir=self.target.parent))
@@ -73,35 +199,6 @@ class StagedDir:
             raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-
-    def swap_children(self, rebuilt: list[str], removed: list[str]) -> None:
-        """Replace only the ``rebuilt`` folders of the target (and delete ``removed`` ones).
-
-        Every folder was fully written before the first rename; if a rename fails, the ones
-        already swapped are put back, so the target is either all old or all new.
-        """
-        trash = Path(tempfile.mkdtemp(prefix=f".{self.target.name}-old-", dir=self.target.parent))
-        done: list[tuple[Path, Path | None]] = []
-        try:
-            for name in [*rebuilt, *removed]:
-                live = self.target / name
-                old: Path | None = None
-                if live.exists():
-                    old = trash / name
-                    live.rename(old)
-                done.append((live, old))
-                if name in rebuilt:
-                    (self.path / name).rename(live)
-        except OSError:
-            for live, old in reversed(done):
-                if old is not None:
-                    if live.exists():
-                        shutil.rmtree(live)
-                    old.rename(live)
-            raise
-        finally:
-            shutil.rmtree(trash, ignore_errors=True)
-        self.discard()
 
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)

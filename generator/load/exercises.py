@@ -38,7 +38,7 @@ def load_exercises(root: Path, problems: Problems, render: MarkdownRenderer) -> 
 def _exercise(
     ex_id: str, text: str, rel: str, root: Path, problems: Problems, render: MarkdownRenderer
 ) -> Exercise | None:
-    data, body, _ = split_front_matter(text, rel, problems)
+    data, body, body_line = split_front_matter(text, rel, problems)
     if data is None:
         return None
     start = len(problems.errors)
@@ -61,7 +61,8 @@ def _exercise(
         )
     if not _fresh(problems, start) or category is None:
         return None
-    return Exercise(id=ex_id, body_html=render(body), variants=variants, file=rel, **v)
+    html = render(body, (rel, body_line, problems))
+    return Exercise(id=ex_id, body_html=html, variants=variants, file=rel, **v)
 
 
 def _variants(levels: Fields, render: MarkdownRenderer) -> tuple[Variant, ...]:
@@ -95,7 +96,12 @@ def _check_media(
     if image is not None:
         image_path = (root / "content" / image).resolve()
         content_dir = (root / "content").resolve()
-        if not image.startswith("media/") or content_dir not in image_path.parents:
+        steps = image.split("/")
+        if (
+            not image.startswith("media/")
+            or any(step in ("", ".", "..") for step in steps)
+            or content_dir not in image_path.parents
+        ):
             f.error(
                 "image",
                 f"`image` must be a file under content/media/ (got {image!r})",

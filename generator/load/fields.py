@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
 
-from ..errors import Problems, did_you_mean
+from ..errors import Problems, cut, did_you_mean
 from ..models import WEEKDAYS
 from ..yamltree import YList, YMap
 from .schema import ID_PATTERN, SLUG_PATTERN, Spec
@@ -39,6 +39,8 @@ def parse_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise ValueError("not a real date: check the day and month") from None
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+"""Dates outside these years are refused: a plan adds years to them and must stay in range."""
 
 
 class Fields:
@@ -152,10 +154,10 @@ class Fields:
             )
             return None
         if isinstance(value, date):
-            return value
+            return self._in_years(key, value)
         if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value.strip()):
             try:
-                return parse_date(value)
+                parsed = parse_date(value)
             except ValueError as exc:
                 real = str(exc).startswith("not a real date")
                 self.error(
@@ -166,12 +168,24 @@ class Fields:
                     "check the day and month" if real else str(exc),
                 )
                 return None
+            return self._in_years(key, parsed)
         self.error(
             key,
             f"`{self.name(key)}` must be a date like 2026-09-01 (got {_show(value)})",
             f"write YYYY-MM-DD: year, month, day, e.g. {DATE_EXAMPLE}",
         )
         return None
+
+    def _in_years(self, key: str, value: date) -> date | None:
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            self.error(
+                key,
+                f"`{self.name(key)}` must be a date between {FIRST_YEAR} and {LAST_YEAR} "
+                f"(got {value})",
+                "check the year",
+            )
+            return None
+        return value
 
     def choice(self, key: str, choices: Iterable[str], default: str | None = None) -> str | None:
         options = list(choices)
@@ -343,12 +357,13 @@ def _show(value: Any) -> str:
         return "a mapping"
     if isinstance(value, YList):
         return "a list"
-    return (
+    return cut(
         repr(value)
         if isinstance(value, str)
         else str(value).lower()
         if isinstance(value, bool)
-        else str(value)
+        else str(value),
+        60,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..errors import Problems
@@ -11,6 +12,20 @@ from ..models import (
 from .fields import SLUG_RE, Fields, _fresh
 from .markup import MarkdownRenderer
 from .read import read_text, split_front_matter
+
+RESERVED_PAGE_IDS = frozenset(
+    {"index", "readiness", "calendar", "plan", "404", "sw", "manifest", "robots", "assets"}
+)
+"""Names of pages every client's site already has (``<name>.html``)."""
+
+
+def reserved_page(page_id: str) -> bool:
+    """Whether a guide page of this name would replace a generated page (week-03.html, …)."""
+    return (
+        page_id in RESERVED_PAGE_IDS
+        or re.fullmatch(r"week-\d+", page_id) is not None
+        or page_id.startswith("exercise-")
+    )
 
 
 def load_pages(root: Path, problems: Problems, render: MarkdownRenderer) -> tuple[Page, ...]:
@@ -26,10 +41,21 @@ def load_pages(root: Path, problems: Problems, render: MarkdownRenderer) -> tupl
                 "use lower-case letters, digits and dashes, e.g. tips.md",
             )
             continue
+        if reserved_page(path.stem):
+            problems.add(
+                rel,
+                None,
+                None,
+                f"the page name {path.stem!r} is taken by a page postrun makes itself",
+                "rename the file, e.g. to my-"
+                + path.name
+                + " (index, readiness, calendar, plan, 404, week-NN and exercise-… are taken)",
+            )
+            continue
         text = read_text(path, rel, problems)
         if text is None:
             continue
-        data, body, _ = split_front_matter(text, rel, problems)
+        data, body, body_line = split_front_matter(text, rel, problems)
         if data is None:
             continue
         start = len(problems.errors)
@@ -39,7 +65,8 @@ def load_pages(root: Path, problems: Problems, render: MarkdownRenderer) -> tupl
         summary = f.text("summary")
         f.finish()
         if _fresh(problems, start):
-            pages.append(Page(path.stem, title, order or 0, render(body), summary))
+            html = render(body, (rel, body_line, problems))
+            pages.append(Page(path.stem, title, order or 0, html, summary))
     if not any(p.id == "safety" for p in pages) and not (root / "content/pages/safety.md").exists():
         problems.add(
             "content/pages/safety.md",

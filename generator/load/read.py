@@ -2,24 +2,124 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import errno
+import os
+import stat
+from pathlib import Path, PurePosixPath
 
 from .. import yamltree
 from ..errors import Problems
 from ..yamltree import YMap
 
 MAX_FILE_BYTES = 1_000_000
+"""Largest text file read (a profile is a few KB, the longest guide page some 20 KB)."""
+
+MAX_MEDIA_BYTES = 20_000_000
+"""Largest picture under content/media/."""
 
 
-def read_text(path: Path, rel: str, problems: Problems) -> str | None:
+class Refused(Exception):
+    """A workspace file that cannot be read, with what to do about it."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def workspace_of(path: Path, rel: str) -> Path:
+    """The workspace root, given a file's path and its path relative to that root."""
+    parts = PurePosixPath(rel).parts
+    if not parts or PurePosixPath(rel).is_absolute() or ".." in parts:
+        return path.parent
+    root = path
+    for _ in parts:
+        root = root.parent
+    return root
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether ``path``, with every link followed, is inside ``root`` (also followed)."""
+    real, base = os.path.realpath(path), os.path.realpath(root)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def read_input(
+    path: Path, rel: str, limit: int = MAX_FILE_BYTES, check_only: bool = False
+) -> bytes:
+    """The one way in for a workspace file: its bytes, or :class:`Refused`.
+
+    Only a regular file inside the workspace is read (a link may point elsewhere inside it);
+    a folder, a pipe, a device or a link out of the workspace is refused without opening it
+    for a blocking read, and never more than ``limit`` + 1 bytes are read.
+    """
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        raise Refused("the file does not exist", "check the name and folder") from None
+    except OSError as exc:
+        raise Refused(f"cannot read the file ({exc.strerror})", _ACCESS) from None
+    if stat.S_ISLNK(info.st_mode) and not path.exists():
+        raise Refused(
+            "the file is a link to something that does not exist",
+            "replace the link with the file itself",
+        )
+    if not inside(path, workspace_of(path, rel)):
+        raise Refused(
+            "the file is a link to a place outside the workspace",
+            "copy the file into the workspace instead of linking to it",
+        )
+    if stat.S_ISDIR(os.stat(path).st_mode):
+        raise Refused("this is a folder, not a file", "move or rename the folder")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise Refused(f"cannot read the file ({exc.strerror})", _ACCESS) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise Refused("this is a folder, not a file", "move or rename the folder")
+        if not stat.S_ISREG(info.st_mode):
+            raise Refused(
+                "this is not a regular file (a pipe, device or socket)",
+                "replace it with an ordinary text file",
+            )
+        if info.st_size > limit:
+            raise _too_large(limit)
+        if check_only:
+            return b""
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        return b"".join(chunks)
+    except OSError as exc:
+        if exc.errno == errno.EISDIR:
+            raise Refused("this is a folder, not a file", "move or rename the folder") from None
+        raise Refused(f"cannot read the file ({exc.strerror})", _ACCESS) from None
+    finally:
+        os.close(fd)
+
+
+_ACCESS = "check that the file exists and that you may read it (its permissions)"
+
+
+def _too_large(limit: int) -> Refused:
+    size = f"{limit // 1_000_000} MB" if limit >= 1_000_000 else f"{limit // 1000} KB"
+    return Refused(f"the file is larger than {size}", "is this the right file?")
+
+
+def read_text(path: Path, rel: str, problems: Problems, limit: int = MAX_FILE_BYTES) -> str | None:
     """The file's text, or None with a problem when it is unreadable, too large or not UTF-8."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.add(rel, None, None, f"cannot read the file ({exc.strerror})")
-        return None
-    if len(raw) > MAX_FILE_BYTES:
-        problems.add(rel, None, None, "the file is larger than 1 MB", "is this the right file?")
+        raw = read_input(path, rel, limit)
+    except Refused as exc:
+        problems.add(rel, None, None, exc.message, exc.hint)
         return None
     try:
         text = raw.decode("utf-8")

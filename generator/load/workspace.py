@@ -12,10 +12,12 @@ from ..models import (
     Workspace,
 )
 from .exercises import load_exercises
+from .limits import plan_size_problem
 from .markup import MarkdownRenderer
 from .pages import load_pages
 from .profile import iter_profiles
 from .protocol import load_protocol
+from .read import MAX_MEDIA_BYTES, Refused, read_input
 from .secret import workspace_secret
 from .site import load_site
 
@@ -47,6 +49,9 @@ def load_workspace(
     pages = load_pages(root, problems, render)
     broken = frozenset(p.stem for p in (root / "content/exercises").glob("*.md")) - set(exercises)
     protocol = load_protocol(root, problems, exercises, broken)
+    too_large = None if protocol is None else plan_size_problem(protocol)
+    if too_large is not None:
+        problems.extend([too_large])
     secret = workspace_secret(root, problems)
     kept: list[Profile] = []
     refs: list[ProfileRef] = []
@@ -64,19 +69,27 @@ def load_workspace(
             "add one with `postrun new SLUG`",
             "warning",
         )
+    media = _media(root, problems)
     problems.raise_if_errors()
-    media_dir = root / "content" / "media"
-    media = (
-        tuple(
-            sorted(
-                p.relative_to(root / "content").as_posix()
-                for p in media_dir.rglob("*")
-                if p.is_file()
-            )
-        )
-        if media_dir.is_dir()
-        else ()
-    )
     assert site is not None and protocol is not None
     content = Content(site, protocol, exercises, pages, media)
     return Workspace(root, content, profiles, tuple(refs), secret), problems
+
+
+def _media(root: Path, problems: Problems) -> tuple[str, ...]:
+    """``media/…`` names of the pictures under content/media/ (regular files in the workspace)."""
+    folder = root / "content" / "media"
+    if not folder.is_dir():
+        return ()
+    found: list[str] = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_dir() and not path.is_symlink():
+            continue
+        rel = path.relative_to(root).as_posix()
+        try:
+            read_input(path, rel, MAX_MEDIA_BYTES, check_only=True)
+        except Refused as exc:
+            problems.add(rel, None, None, exc.message, exc.hint)
+            continue
+        found.append(path.relative_to(root / "content").as_posix())
+    return tuple(found)

@@ -1,0 +1,163 @@
+"""What an incremental build remembers: input fingerprints and the manifest of the last build.
+
+The manifest lives in the user's cache, never in the site (it names every client) and never in
+the workspace (building leaves the coach's files as they were). Fingerprints read inputs
+through the same guarded way in as loading (:func:`~generator.load.read.read_input`), so a
+folder, a pipe or a link out of the workspace named like an input is never opened for a
+blocking read here either: it gets a fingerprint that says so, and loading explains it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import PostrunError, Problem
+from .load import SECRET_FILE, profile_paths
+from .load.read import MAX_FILE_BYTES, MAX_MEDIA_BYTES, Refused, read_input
+from .render import default_templates
+
+MANIFEST_VERSION = 2
+
+
+def _fingerprint(path: Path, rel: str, limit: int) -> bytes:
+    try:
+        return hashlib.sha256(read_input(path, rel, limit)).digest()
+    except Refused as exc:
+        return b"refused: " + exc.message.encode("utf-8")
+
+
+def _digest_folder(folder: Path, root: Path | None) -> str:
+    """Every file under ``folder`` (names and bytes); ``root`` is the workspace when the
+    folder is the coach's (read through the guarded way in), None for postrun's own."""
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_dir() and not path.is_symlink():
+            continue
+        h.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape") + b"\0")
+        if root is None:
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+        else:
+            rel = path.relative_to(root).as_posix()
+            h.update(_fingerprint(path, rel, MAX_MEDIA_BYTES))
+    return h.hexdigest()
+
+
+def shared_fingerprint(root: Path, renderer_env: str) -> str:
+    """Everything every client's pages depend on: content, templates, secret, postrun itself."""
+    parts = [f"postrun {__version__}", renderer_env]
+    for folder in (root / "content", root / "templates"):
+        parts.append(_digest_folder(folder, root) if folder.is_dir() else "")
+    parts.append(_digest_folder(default_templates(), None))
+    secret = root / SECRET_FILE
+    parts.append(_fingerprint(secret, SECRET_FILE, 4096).hex() if secret.exists() else "")
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def profile_fingerprints(root: Path) -> dict[str, str]:
+    """Each profile's fingerprint, by file stem."""
+    return {
+        p.stem: _fingerprint(p, f"profiles/{p.name}", MAX_FILE_BYTES).hex()
+        for p in profile_paths(root)
+    }
+
+
+def cache_dir() -> Path:
+    """Where build manifests live: the user's cache."""
+    explicit = os.environ.get("POSTRUN_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "postrun"
+
+
+def _key(root: Path, target: Path) -> str:
+    key = f"{root.resolve()}\0{target.resolve()}".encode("utf-8", "surrogateescape")
+    return hashlib.sha256(key).hexdigest()[:24]
+
+
+def manifest_path(root: Path, target: Path) -> Path:
+    return cache_dir() / f"manifest-{_key(root, target)}.json"
+
+
+def read_manifest(path: Path, target: Path) -> dict[str, Any] | None:
+    """The last build's manifest, or None when there is none usable (a full build follows)."""
+    if not target.is_dir():
+        return None
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+        return None
+    clients = data.get("clients")
+    if not isinstance(clients, dict) or not all(
+        isinstance(v, dict) and isinstance(v.get("slug"), str) for v in clients.values()
+    ):
+        return None
+    return data
+
+
+def write_manifest(
+    path: Path, shared: str, clients: dict[str, dict[str, str]], shard: tuple[int, int] | None
+) -> None:
+    """Save the manifest; when the cache cannot be written, the next build is a full one."""
+    data = {
+        "version": MANIFEST_VERSION,
+        "shared": shared,
+        "shard": list(shard) if shard else None,
+        "clients": dict(sorted(clients.items())),
+    }
+    tmp = path.with_suffix(".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(data, indent=0) + "\n", "utf-8")
+        tmp.replace(path)
+    except OSError:
+        forget_manifest(path)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def forget_manifest(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+@contextlib.contextmanager
+def build_lock(root: Path, target: Path) -> Iterator[None]:
+    """One build at a time per site: a second one is refused while the first writes."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on Windows
+        yield
+        return
+    path = cache_dir() / f"lock-{_key(root, target)}"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        yield  # no cache to lock in: build unlocked, as before
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise PostrunError(
+                Problem(
+                    str(target),
+                    None,
+                    None,
+                    "another postrun build is writing this site right now",
+                    "wait for it to finish, then build again",
+                )
+            ) from None
+        yield
+    finally:
+        os.close(fd)
