@@ -554,13 +554,13 @@ def test_19_long_values_are_cut_in_messages(runner: CliRunner, workspace: Worksp
 def test_19_check_refuses_a_protocol_that_makes_an_absurd_plan(
     runner: CliRunner, workspace: Workspace
 ) -> None:
+    # A stage of 60 half-minute jogs, in a protocol of five years with a run every day: each
+    # rule holds, but one client's site would hold hundreds of thousands of steps.
     root = workspace()
-    replace(
-        root,
-        "content/protocol.yaml",
-        "  - {jog: 1800, walk: 0, main_minutes: 30}",
-        "  - {jog: 29, walk: 1, main_minutes: 240}\n  - {jog: 7200, walk: 0, main_minutes: 240}",
-    )
-    replace(root, "content/protocol.yaml", "max_plan_weeks: 78", "max_plan_weeks: 260")
-    replace(root, "content/protocol.yaml", "hours_between_runs: 48", "hours_between_runs: 24")
+    protocol = "content/protocol.yaml"
+    last = "  - {jog: 1800, walk: 0, main_minutes: 30}"
+    replace(root, protocol, last, "  - {jog: 30, walk: 1, main_minutes: 31}\n" + last)
+    replace(root, protocol, "max_bout_increase_seconds: 300", "max_bout_increase_seconds: 7200")
+    replace(root, protocol, "max_plan_weeks: 78", "max_plan_weeks: 260")
+    replace(root, protocol, "hours_between_runs: 48", "hours_between_runs: 24")
     failed(run(runner, root, "check"), "content/protocol.yaml: stages", "too large", "hint")
