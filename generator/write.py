@@ -178,8 +178,8 @@ class StagedDir:
     def commit(self) -> None:
         """Swap the staged folder in, in one step; the old one is removed after the swap."""
         marker = self.path / SITE_MARKER
-        marker.unlink(missing_ok=True)  # may be a link to the live site's: never write into it
-        marker.write_bytes(MARKER_TEXT)
+        if not marker.is_file():  # one carried over from the live site is a link: not rewritten
+            marker.write_bytes(MARKER_TEXT)
         os.chmod(self.path, 0o755)
         if self.target.exists() and _exchange(self.path, self.target):
             shutil.rmtree(self.path, ignore_errors=True)  # now the old site
