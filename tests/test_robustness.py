@@ -281,7 +281,7 @@ def test_11_write_faults_are_exit_1_and_leave_the_site(
     root = workspace()
     if code == errno.ENOSPC:  # an update of an existing site
         assert run(runner, root, "build", "-q").exit_code == 0
-        append(root, SAM_FILE, "# changed\n")
+        replace(root, SAM_FILE, "coach_note: |", "coach_note: |\n  Changed.")
     else:  # a first build
         (root / "site").mkdir()
     before = tree(root / "site")
