@@ -13,7 +13,7 @@ import click
 
 from . import __version__
 from .errors import PostrunError, Problem, Problems, environment_error
-from .load import load_workspace
+from .load import load_workspace, read_mapping
 from .plan import plan
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -87,6 +87,12 @@ def _show_warnings(warnings: list[Problem] | tuple[Problem, ...]) -> None:
         click.secho(warning.format(), err=True, fg="yellow")
 
 
+def _key_lines(root: Path, rel: str) -> dict[str, int]:
+    """Where a profile's top-level fields are, for a warning's line."""
+    data = read_mapping(root / rel, rel, Problems())
+    return dict(data.key_lines) if data is not None else {}
+
+
 @cli.command()
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
 @click.option("--today", metavar="DATE", help="Check as if today were DATE (YYYY-MM-DD).")
@@ -101,8 +107,10 @@ def check(opts: Options, strict: bool, today: str | None) -> None:
     for profile in workspace.profiles:
         client_plan = plan(profile, workspace.content.protocol, workspace.content)
         sample = sample or client_plan
+        lines = _key_lines(opts.root, profile.file) if client_plan.notes else {}
         for note in client_plan.notes:
-            found.add(profile.file, None, None, note, None, "warning")
+            line = next((lines[k] for k in (note.field, *note.near) if k in lines), None)
+            found.add(profile.file, line, note.field, note.coach, note.hint or None, "warning")
         if client_plan.end < now:
             found.add(
                 profile.file,

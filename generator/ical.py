@@ -85,12 +85,12 @@ def _description(session: Session, plan: Plan) -> str:
         lines = [session.summary, f"Stage {session.stage}: {session.reason}."]
         if plan.profile.breastfeeding:
             lines.append("Feed or pump before you go.")
-        lines.append("Walk instead of jogging if you feel pain, heaviness or leaking.")
+        lines.append(f"Walk instead of jogging if you feel {plan.hold_words}.")
         return "\n".join(lines)
     if session.kind == "strength":
         return "\n".join(f"{d.title}: {d.dosage.text()}" for d in session.exercises)
     tests = [f"{t.title}: {t.target}" for t in plan.readiness]
-    return "Each test without pain, leakage or heaviness.\n" + "\n".join(tests)
+    return f"Each test without {plan.hold_words}.\n" + "\n".join(tests)
 
 
 def calendar_ics(plan: Plan, site: Site, stamp: datetime | None, week_of: dict[date, str]) -> bytes:
@@ -147,5 +147,18 @@ def calendar_ics(plan: Plan, site: Site, stamp: datetime | None, week_of: dict[d
                       "END:VALARM"]
         event.append("END:VEVENT")
         out.extend(fold(line) for line in event)
+    goal = plan.goal
+    if goal is not None and goal.date is not None:
+        out.extend(fold(line) for line in (
+            "BEGIN:VEVENT",
+            f"UID:{uid(plan, 'goal', 1)}",
+            f"DTSTAMP:{dtstamp}",
+            f"SEQUENCE:{sequence}",
+            f"SUMMARY:{escape(f'Goal: {goal.label}' if goal.label else 'Goal day')}",
+            f"DTSTART;VALUE=DATE:{goal.date:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{goal.date + timedelta(days=1):%Y%m%d}",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ))
     out.append(fold("END:VCALENDAR"))
     return b"".join(out)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .models import Plan
+from .models import Hold, Plan, Stop
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,8 @@ def status(plan: Plan, today: date) -> Row:
     if past:
         c = past[-1]
         last = f"{c.date.isoformat()} " + (", ".join(c.symptoms) if c.symptoms else "no symptoms")
-    held = any(h.start <= today and (h.end is None or today < h.end) for h in plan.holds)
+    spans: list[Hold | Stop] = [*plan.holds, *plan.stops]
+    held = any(h.start <= today and (h.end is None or today < h.end) for h in spans)
     return Row(plan.profile.slug, phase, label, when, last, held)
 
 

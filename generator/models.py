@@ -18,7 +18,7 @@ CATEGORIES: tuple[str, ...] = ("core", "hip", "strength", "impact", "readiness")
 
 Level = Literal["beginner", "intermediate"]
 SessionKind = Literal["strength", "readiness", "run_walk", "rest"]
-Decision = Literal["first", "progress", "repeat", "held"]
+Decision = Literal["first", "progress", "repeat", "held", "step_back"]
 PhaseKind = Literal["foundation", "readiness", "run_walk", "goal"]
 
 
@@ -315,11 +315,14 @@ class Segment:
 
 @dataclass(frozen=True, slots=True)
 class Dose:
-    """An exercise in a strength session, at the client's level."""
+    """An exercise in a strength session, at the level she does it that day."""
 
     id: str
     title: str
     dosage: Dosage
+    level: Level = "beginner"
+    """The variant she does: beginner until her healed date, then her level (a beginner moves
+    up after ``level_up_after_weeks`` of run/walk without a hold, stop or break)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,6 +339,9 @@ class Session:
     reason: str = ""
     summary: str = ""
     """One line a person reads, e.g. ``5 min walk, then 6 × (1 min jog, 2 min walk) …``."""
+    notice: str = ""
+    """A plain sentence for her about this session (a level change, a rest before a key day,
+    a break, a stop), shown on its card."""
 
     @property
     def total_seconds(self) -> int:
@@ -382,6 +388,35 @@ class Hold:
 
 
 @dataclass(frozen=True, slots=True)
+class Stop:
+    """Running and impact stop after a check-in with a stop symptom, until a later check-in
+    without symptoms; then a readiness check comes before any run."""
+
+    start: date
+    """Date of the check-in that reported a stop symptom."""
+    end: date | None
+    """Date of the later symptom-free check-in, or None while it lasts."""
+    symptoms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Something about a plan worth saying: to her on her site, to the coach in ``check``."""
+
+    id: str
+    """What it is about, e.g. ``goal_too_soon``, ``goal_long_after``, ``paused``."""
+    client: str
+    """Her words, on her overview page (empty when it is for the coach only)."""
+    coach: str
+    """The coach's words, a ``check`` warning."""
+    field: str
+    """The profile field it is about (``check`` points at its line)."""
+    hint: str = ""
+    near: tuple[str, ...] = ()
+    """Fields whose line to show when ``field`` is not in her file."""
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     profile: Profile
     earliest_run_date: date
@@ -398,5 +433,12 @@ class Plan:
     readiness: tuple[ReadinessTest, ...]
     exercise_ids: tuple[str, ...]
     """Every exercise her plan uses, in first-use order."""
-    notes: tuple[str, ...] = field(default=())
-    """Plain sentences for the client and coach (e.g. a goal the plan cannot reach)."""
+    notes: tuple[Note, ...] = field(default=())
+    """What her page and the coach's ``check`` say about the plan (e.g. a goal too soon)."""
+    stops: tuple[Stop, ...] = ()
+    breaks: tuple[Break, ...] = ()
+    goal: Goal | None = None
+    hold_words: str = ""
+    """The protocol's hold signs in a few words, e.g. ``pain, heaviness, leakage …``."""
+    stop_words: str = ""
+    """The protocol's stop signs in a few words."""

@@ -25,6 +25,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
                     "reps": d.dosage.reps,
                     "seconds": d.dosage.seconds,
                     "each_side": d.dosage.each_side,
+                    "level": d.level,
                 }
                 for d in s.exercises
             ]
@@ -44,6 +45,10 @@ def plan_json(plan: Plan) -> dict[str, Any]:
             )
         elif s.kind == "rest":
             item["suggestion"] = s.summary
+        elif s.kind == "readiness" and s.reason:
+            item["result"] = s.reason
+        if s.notice:
+            item["notice"] = s.notice
         sessions.append(item)
     profile = plan.profile
     return {
@@ -64,8 +69,17 @@ def plan_json(plan: Plan) -> dict[str, Any]:
             for h in plan.holds
         ],
         "readiness": [{"id": t.id, "title": t.title, "target": t.target} for t in plan.readiness],
-        "notes": list(plan.notes),
+        "notes": [n.client for n in plan.notes if n.client],
         "sessions": sessions,
+        "stops": [
+            {"start": h.start.isoformat(), "end": _iso(h.end), "symptoms": list(h.symptoms)}
+            for h in plan.stops
+        ],
+        "breaks": [
+            {"start": b.start.isoformat(), "end": b.end.isoformat(), "reason": b.reason}
+            for b in plan.breaks
+        ],
+        "goal": {"label": plan.goal.label, "date": _iso(plan.goal.date)} if plan.goal else None,
     }
 
 

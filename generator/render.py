@@ -318,6 +318,7 @@ class Renderer:
             "symptom_labels": {s.id: s.label for g in self.symptom_groups for s in g.symptoms},
             "symptom_kinds": {s.id: g.kind for g in self.symptom_groups for s in g.symptoms},
             "session_time": clock(plan.profile.session_time),
+            "stop_labels": {s.id: s.label for s in self.content.protocol.stop_symptoms},
             "has_safety": any(p.id == "safety" for p in self.pages),
         }
 
@@ -421,7 +422,8 @@ class Renderer:
         ``variant`` is anything else of hers the card shows (her session time)."""
         if session.kind == "run_walk":
             return card(session, level)
-        key = (session.kind, session.exercises, session.summary, level, variant)
+        key = (session.kind, session.exercises, session.summary, session.notice,
+               session.reason, level, variant)
         html = self._cards.get(key)
         if html is None:
             html = self._cards[key] = card(session, level)

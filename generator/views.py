@@ -103,6 +103,7 @@ DECISION_LABELS = {
     "progress": "Step up",
     "repeat": "Repeat",
     "held": "On hold",
+    "step_back": "Step back",
 }
 
 

@@ -71,7 +71,7 @@ def test_week_page_shows_intervals_in_words_and_why(
     text = "\n".join(p.read_text("utf-8") for p in (root / "site" / LENA).glob("week-*.html"))
     assert "5 min walk, then 6 × (1 min jog, 2 min walk), 1 min jog, 1 min walk, then 5 min walk" \
         in text
-    assert "held: leakage reported 2026-09-25" in text
+    assert "back one stage: leakage reported in your check-in of 25 September 2026" in text
     assert "progress to stage 2" in text
 
 

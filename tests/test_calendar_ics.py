@@ -40,6 +40,11 @@ def test_one_event_per_session_on_the_right_date(runner: CliRunner, workspace: W
             start = event.dtstart.value
             assert isinstance(start, dt.date) and not isinstance(start, dt.datetime)
             assert event.dtend.value == start + dt.timedelta(days=1)
+            if event.summary.value.startswith("Goal"):
+                goal = plan["goal"]
+                assert event.summary.value == f"Goal: {goal['label']}"
+                assert start.isoformat() == goal["date"]
+                continue
             kind = kinds[event.summary.value.split(" · ")[0]]
             got[(start.isoformat(), kind)] += 1
         assert got == expected

@@ -307,8 +307,8 @@ def test_check_warns_when_a_goal_comes_before_the_plan_can_reach_it(
     profile.write_text(profile.read_text("utf-8").replace("date: 2027-03-06", "date: 2026-12-20"))
     result = runner.invoke(cli, ["-C", str(root), "check", "--today", "2026-11-22"])
     assert result.exit_code == 0
-    assert "profiles/sam-rivera.yaml: warning: Your goal, parkrun 5 km on 20 December 2026, " \
-        "comes before this plan reaches its last stage" in result.output
+    assert "profiles/sam-rivera.yaml:12: warning: goal: her goal, parkrun 5 km on 2026-12-20, " \
+        "comes before her plan reaches its last stage" in " ".join(result.output.split())
     plan = runner.invoke(cli, ["-C", str(root), "build", "-q"])
     assert plan.exit_code == 0
     data = (next((root / "site").glob("sam-rivera-*")) / "plan.json").read_text("utf-8")
