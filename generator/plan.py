@@ -420,13 +420,6 @@ class _Planner:
             return candidate
 
         while day <= self.cap and (end_now() is None or day <= end_now()):  # type: ignore[operator]
-            # Rule 6 (breaks): no session inside; a long one steps the next run back.
-            brk = break_on(day, self.breaks)
-            if brk is not None:
-                if runs and (brk.end - brk.start).days + 1 >= proto.break_step_back_days:
-                    state.step_back = f"back one stage after your break ({brk.reason or 'a break'})"
-                day = brk.end + DAY
-                continue
             # Stop symptoms: no run until a symptom-free check-in, then a readiness check.
             stop = hold_on(day, self.stops)
             if isinstance(stop, Stop):
@@ -443,6 +436,13 @@ class _Planner:
                     )
                 allowed = max(allowed, gate + (DAY if runs else 2 * DAY))
                 day = max(gate + DAY, day)
+                continue
+            # Rule 6 (breaks): no session inside; a long one steps the next run back.
+            brk = break_on(day, self.breaks)
+            if brk is not None:
+                if runs and (brk.end - brk.start).days + 1 >= proto.break_step_back_days:
+                    state.step_back = f"back one stage after your break ({brk.reason or 'a break'})"
+                day += DAY  # day by day: a stop inside the break still counts
                 continue
             if day < allowed or day.weekday() not in p.run_days:
                 day += DAY
