@@ -405,12 +405,12 @@ def test_her_session_time_beside_her_sessions(
     result = runner.invoke(cli, ["-C", str(root), "build", "-q"])
     assert result.exit_code == 0, result.output
     with serving(root / "site") as url:
-        context, page = _page(browser, dt.datetime(2026, 11, 28, 9, 0))
+        context, page = _page(browser, dt.datetime(2026, 12, 9, 9, 0))  # her first run
         page.goto(url + f"{PRIYA}/index.html")
         assert "Your sessions start at 19:30" in page.locator(".lede").inner_text()
         today = page.locator("[data-today-sessions] li").first
         assert "at 19:30" in today.inner_text()
-        page.goto(url + f"{PRIYA}/week-10.html")
+        page.goto(url + f"{PRIYA}/week-11.html")
         run = page.locator("[data-run]").first
         assert "at 19:30" in run.locator(".session-title").inner_text()
         context.close()
