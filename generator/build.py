@@ -43,7 +43,18 @@ from .incremental import (
     shared_fingerprint,
     write_manifest,
 )
-from .load import SECRET_FILE, MarkdownRenderer, load_workspace, read_profile
+from .load import (
+    SECRET_FILE,
+    MarkdownRenderer,
+    client_folders,
+    guard_missing_secret,
+    guard_moves,
+    load_workspace,
+    moved_clients,
+    profile_paths,
+    read_profile,
+    same_client_files,
+)
 from .models import ProfileRef, Workspace
 from .plan import plan
 from .render import Renderer
@@ -218,14 +229,25 @@ def build(
     jobs: int | None = None,
     shard: tuple[int, int] | None = None,
     incremental: bool = True,
+    new_secret: bool = False,
+    guard: Path | None = None,
+    skip_locked: bool = False,
 ) -> BuildResult:
-    """Build the clients' sites into ``out`` (default ``root/site``), atomically."""
+    """Build the clients' sites into ``out`` (default ``root/site``), atomically.
+
+    Clients already in ``guard`` (default: the target) keep their addresses: a lost or changed
+    ``.postrun-secret`` stops the build, unless ``new_secret`` moves them knowingly. With
+    ``skip_locked`` (the preview), a protected client whose passphrase is not set is left out
+    with a warning instead of stopping the build."""
     target = out if out is not None else root / "site"
     check_target(target, root)
     try:
         with build_lock(root, target):
             remove_leftovers(target)
-            return _build(root, target, only, progress, jobs, shard, incremental)
+            return _build(
+                root, target, only, progress, jobs, shard, incremental,
+                new_secret, guard, skip_locked,
+            )
     except OSError as exc:
         error = environment_error(exc, "write the site")
         if error is exc:
@@ -241,9 +263,20 @@ def _build(
     jobs: int | None,
     shard: tuple[int, int] | None,
     incremental: bool,
+    new_secret: bool,
+    guard: Path | None,
+    skip_locked: bool,
 ) -> BuildResult:
     started = time.perf_counter()
     jobs = max(1, jobs or os.cpu_count() or 1)
+    paths = profile_paths(root)
+    twins = same_client_files(paths)
+    if twins:
+        raise PostrunError(twins)  # one stem, two files: the fingerprints would mix them up
+    guarded = guard if guard is not None else target
+    where = _shown(guarded, root)
+    folders = client_folders(guarded)
+    guard_missing_secret(root, folders, (p.stem for p in paths), where, new_secret)
     stamp = source_date()
     fingerprints = {s: h for s, h in profile_fingerprints(root).items() if in_shard(s, shard)}
     shared = shared_fingerprint(root, f"stamp={stamp}")
@@ -288,7 +321,16 @@ def _build(
                 )
             )
     _check_slugs_against(profiles, known, changed)
-    passphrases = read_passphrases(profiles)
+    moved: list[Problem] = []
+    if full or only is not None:  # a changed secret always makes a full build
+        moves = moved_clients(folders, {p.slug for p in workspace.refs}, (p.stem for p in paths))
+        moved = guard_moves(moves, where, new_secret)
+    skipped: list[Problem] | None = [] if skip_locked else None
+    passphrases = read_passphrases(profiles, skipped)
+    if skipped:
+        left_out = {p.file for p in skipped}
+        profiles = tuple(p for p in profiles if p.file not in left_out)
+        moved.extend(skipped)
     renderer = Renderer(workspace, stamp, cache_dir() / "templates")
     root_files = renderer.root_files()
 
@@ -348,10 +390,18 @@ def _build(
         pages,
         time.perf_counter() - started,
         target,
-        tuple(problems.warnings),
+        (*problems.warnings, *moved),
         unchanged=len(fingerprints) - len(changed) if not full else 0,
         removed=len(removed) if only is None else 0,
     )
+
+
+def _shown(folder: Path, root: Path) -> str:
+    """A folder as the coach knows it: ``site/`` inside the workspace, else its path."""
+    try:
+        return f"{folder.resolve().relative_to(root.resolve()).as_posix()}/"
+    except ValueError:
+        return f"{folder}/"
 
 
 def _key_mark(root: Path, env: str | None) -> str:
@@ -365,8 +415,13 @@ def _key_mark(root: Path, env: str | None) -> str:
     return hmac.new(key, env.encode("utf-8") + b"\0" + value, "sha256").hexdigest()
 
 
-def read_passphrases(profiles: tuple[ProfileRef, ...]) -> dict[str, str]:
-    """Each protected client's passphrase, from the environment (read here, at the edge)."""
+def read_passphrases(
+    profiles: tuple[ProfileRef, ...], skip: list[Problem] | None = None
+) -> dict[str, str]:
+    """Each protected client's passphrase, from the environment (read here, at the edge).
+
+    A missing or short passphrase is an error; with a ``skip`` list (the preview), it is put
+    there and only that client is left out."""
     found: dict[str, str] = {}
     problems = Problems()
     for profile in profiles:
@@ -392,6 +447,11 @@ def read_passphrases(profiles: tuple[ProfileRef, ...]) -> dict[str, str]:
             )
         else:
             found[profile.slug] = value
+    if skip is not None:
+        skip.extend(
+            Problem(p.file, p.line, p.field, p.message, p.hint, "warning") for p in problems
+        )
+        return found
     problems.raise_if_errors()
     return found
 

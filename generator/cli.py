@@ -12,9 +12,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import PostrunError, Problem, Problems, environment_error
-from .load import load_workspace, read_mapping
-from .plan import plan
+from .errors import PostrunError, Problem, environment_error
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -82,15 +80,17 @@ def cli(ctx: click.Context, root: Path, debug: bool) -> None:
     ctx.obj = Options(root, debug)
 
 
+new_secret_option = click.option(
+    "--new-secret",
+    is_flag=True,
+    help="Knowingly give clients new addresses when .postrun-secret was lost or replaced "
+    "(every link you sent stops working).",
+)
+
+
 def _show_warnings(warnings: list[Problem] | tuple[Problem, ...]) -> None:
     for warning in warnings:
         click.secho(warning.format(), err=True, fg="yellow")
-
-
-def _key_lines(root: Path, rel: str) -> dict[str, int]:
-    """Where a profile's top-level fields are, for a warning's line."""
-    data = read_mapping(root / rel, rel, Problems())
-    return dict(data.key_lines) if data is not None else {}
 
 
 @cli.command()
@@ -99,54 +99,11 @@ def _key_lines(root: Path, rel: str) -> dict[str, int]:
 @click.pass_obj
 def check(opts: Options, strict: bool, today: str | None) -> None:
     """Check every file of the workspace and report all problems at once."""
-    now = _date(today, "--today") or date.today()
-    workspace, problems = load_workspace(opts.root)
-    found = Problems()
-    found.extend(problems)
-    sample = None
-    for profile in workspace.profiles:
-        client_plan = plan(profile, workspace.content.protocol, workspace.content)
-        sample = sample or client_plan
-        lines = _key_lines(opts.root, profile.file) if client_plan.notes else {}
-        for note in client_plan.notes:
-            line = next((lines[k] for k in (note.field, *note.near) if k in lines), None)
-            found.add(profile.file, line, note.field, note.coach, note.hint or None, "warning")
-        if client_plan.end < now:
-            found.add(
-                profile.file,
-                None,
-                "start_date",
-                f"her plan ended on {client_plan.end} (it started {client_plan.start})",
-                "log a check-in or set a new goal to extend it",
-                "warning",
-            )
-        elif (now - profile.start_date).days > 14 and not profile.check_ins:
-            weeks = (now - profile.start_date).days // 7
-            found.add(
-                profile.file,
-                None,
-                "start_date",
-                f"her plan started on {profile.start_date}, {weeks} weeks ago, and no check-in "
-                f"is logged; her site opens at week {weeks + 1} today",
-                "if she is only starting now, set start_date to today; otherwise log a check-in",
-                "warning",
-            )
-    from .render import check_templates
+    from .check import check as run_check
 
-    found.extend(check_templates(workspace, sample))
-    found.raise_if_errors()
-    if not strict:
-        _show_warnings(found.warnings)
-    if strict and found.warnings:
-        raise PostrunError(
-            [Problem(p.file, p.line, p.field, p.message, p.hint) for p in found.warnings]
-        )
-    clients = len(workspace.profiles)
-    click.echo(
-        f"All good: {clients} client{'s' if clients != 1 else ''}, "
-        f"{len(workspace.content.exercises)} exercises, "
-        f"{len(found.warnings)} warning{'s' if len(found.warnings) != 1 else ''}."
-    )
+    report = run_check(opts.root, _date(today, "--today") or date.today(), strict)
+    _show_warnings(report.warnings)
+    click.echo(report.summary())
 
 
 @cli.command()
@@ -170,6 +127,7 @@ def check(opts: Options, strict: bool, today: str | None) -> None:
 )
 @click.option("--clean", is_flag=True, help="Rebuild every client, even unchanged ones.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
+@new_secret_option
 @click.pass_obj
 def build(
     opts: Options,
@@ -179,6 +137,7 @@ def build(
     shard: str | None,
     clean: bool,
     quiet: bool,
+    new_secret: bool,
 ) -> None:
     """Build every client's website into site/ (atomically: a failed build changes nothing).
 
@@ -209,6 +168,7 @@ def build(
         jobs=jobs,
         shard=parse_shard(shard) if shard else None,
         incremental=not clean,
+        new_secret=new_secret,
     )
     _show_warnings(result.warnings)
     if quiet:
@@ -235,6 +195,10 @@ def init(directory: Path) -> None:
 
     written = init_workspace(directory)
     click.echo(f"Created a postrun workspace in {directory}/: {', '.join(written)}")
+    click.echo(
+        f"Back up {directory}/.postrun-secret somewhere safe and private (a password manager): "
+        "it makes your clients' addresses, and if it is lost every address changes."
+    )
     click.echo(f"Next: cd {directory} && postrun build")
 
 
@@ -376,16 +340,64 @@ def schema(opts: Options, kind: str | None, write: bool) -> None:
 @click.pass_obj
 def list_clients(opts: Options, today: str | None) -> None:
     """A table of clients: phase today, next key date, last check-in, held or not."""
-    from .listing import status, table
+    from .listing import clients, table
 
-    now = _date(today, "--today") or date.today()
-    workspace, problems = load_workspace(opts.root)
-    _show_warnings(problems.warnings)
-    rows = [
-        status(plan(p, workspace.content.protocol, workspace.content), now)
-        for p in workspace.profiles
-    ]
-    click.echo(table(rows))
+    listing = clients(opts.root, _date(today, "--today") or date.today())
+    _show_warnings([p for p in listing.problems if p.severity == "warning"])
+    for row in listing.rows:
+        if row.problem:
+            click.secho(row.problem, err=True, fg="red")
+    click.echo(table(list(listing.rows)))
+    broken = sum(1 for r in listing.rows if r.problem)
+    if broken:
+        click.echo(
+            f"{broken} profile{'s' if broken != 1 else ''} could not be read: "
+            f"fix {'them' if broken != 1 else 'it'} and run `postrun check`.",
+            err=True,
+        )
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--date", "day", metavar="DATE", help="The day of the check-in (default: today).")
+@click.option(
+    "--symptoms",
+    metavar="A,B|none",
+    help="What she reported, separated by commas (e.g. heaviness,leakage), or none.",
+)
+@click.option("--note", metavar="TEXT", help="A few words for your own log.")
+@click.option(
+    "--from-log",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    metavar="FILE",
+    help="Import the run log she downloaded from her site: one check-in per logged run.",
+)
+@click.pass_obj
+def checkin(
+    opts: Options,
+    slug: str,
+    day: str | None,
+    symptoms: str | None,
+    note: str | None,
+    from_log: Path | None,
+) -> None:
+    """Log a check-in in her profile (SLUG: her profile's file name, or her slug); your
+    comments and layout are kept."""
+    from .checkin import import_log, log_check_in
+
+    today = date.today()
+    if from_log is not None:
+        if symptoms is not None or day is not None or note is not None:
+            raise click.UsageError("--from-log takes the dates and symptoms from the file")
+        result = import_log(opts.root, slug, from_log, today)
+    elif symptoms is None:
+        raise click.UsageError(
+            "say what she reported: --symptoms none, or e.g. --symptoms heaviness,leakage"
+        )
+    else:
+        when = _date(day, "--date") or today
+        result = log_check_in(opts.root, slug, when, symptoms, note, today)
+    click.echo(result.summary())
 
 
 @cli.command()
@@ -397,12 +409,13 @@ def list_clients(opts: Options, today: str | None) -> None:
     help="Address to listen on; keep 127.0.0.1 unless you know you need otherwise.",
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in your browser.")
+@new_secret_option
 @click.pass_obj
-def serve(opts: Options, port: int, host: str, open_browser: bool) -> None:
+def serve(opts: Options, port: int, host: str, open_browser: bool, new_secret: bool) -> None:
     """Preview the sites in your browser; pages refresh when you save a file."""
     from .serve import serve as run_serve
 
-    run_serve(opts.root, host, port, open_browser)
+    run_serve(opts.root, host, port, open_browser, new_secret=new_secret)
 
 
 @cli.command()
@@ -417,9 +430,16 @@ def serve(opts: Options, port: int, host: str, open_browser: bool) -> None:
 @click.option("--message", metavar="MSG", help="The commit message (default: what was published).")
 @click.option("--no-push", is_flag=True, help="Commit to the branch, but do not push it.")
 @click.option("--no-build", is_flag=True, help="Publish site/ as it is, without building first.")
+@new_secret_option
 @click.pass_obj
 def publish(
-    opts: Options, remote: str, branch: str, message: str | None, no_push: bool, no_build: bool
+    opts: Options,
+    remote: str,
+    branch: str,
+    message: str | None,
+    no_push: bool,
+    no_build: bool,
+    new_secret: bool,
 ) -> None:
     """Build and put site/ online: commit it to the gh-pages branch and push it (your own files,
     branch and working folder are left exactly as they are)."""
@@ -432,6 +452,7 @@ def publish(
         message=message,
         push=not no_push,
         build=not no_build,
+        new_secret=new_secret,
     )
     _show_warnings(result.warnings)
     click.echo(result.summary())

@@ -114,8 +114,9 @@ class PostrunError(click.ClickException):
             click.secho(
                 problem.format(), err=True, fg=None if problem.severity == "error" else "yellow"
             )
-        if len(errors) > 1:
-            click.echo(f"{len(errors)} problems found; nothing was changed.", err=True)
+        if errors:
+            count = f"{len(errors)} problem{'s' if len(errors) != 1 else ''}"
+            click.echo(f"{count} found; nothing was changed.", err=True)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:

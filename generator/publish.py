@@ -19,7 +19,15 @@ from pathlib import Path
 from .build import Progress, source_date
 from .build import build as run_build
 from .errors import PostrunError, Problem, Problems, did_you_mean
-from .load import load_site
+from .load import (
+    client_folders,
+    guard_missing_secret,
+    guard_moves,
+    guard_site,
+    load_site,
+    moved_clients,
+    profile_paths,
+)
 
 DEFAULT_IDENTITY = ("postrun", "postrun@localhost")
 # fast-import writes here first, so that a publish with nothing new never moves the branch.
@@ -75,17 +83,33 @@ def publish(
     push: bool = True,
     build: bool = True,
     progress: Progress | None = None,
+    new_secret: bool = False,
 ) -> PublishResult:
     """Build (unless ``build=False``), commit ``root/site`` as the tip of ``branch`` in the
-    workspace's git repository, and push that branch to ``remote`` (unless ``push=False``)."""
+    workspace's git repository, and push that branch to ``remote`` (unless ``push=False``).
+
+    The addresses already published are guarded like site/'s: a lost or replaced
+    ``.postrun-secret`` stops the publish unless ``new_secret``."""
     git = Git(root)
     git.check_repository()
     ref = git.check_branch(branch)
     # Checked before the (possibly long) build, so a typo fails at once.
     target = git.resolve_remote(remote) if push else None
+    shown = git.remote_name(remote)
+    local = git.rev(ref)
+    # A fresh clone has no local branch yet, but may know the remote's: continue its history.
+    parent = local or git.rev(f"refs/remotes/{shown}/{branch}")
+    published = git.folders(parent) if parent else set()
+    stems = [p.stem for p in profile_paths(root)]
+    where = f"the published {branch} branch"
+    guard_missing_secret(root, published, stems, where, new_secret)
     warnings: tuple[Problem, ...] = ()
     if build:
-        warnings = run_build(root, progress=progress).warnings
+        warnings = run_build(root, progress=progress, new_secret=new_secret).warnings
+    else:
+        warnings = tuple(guard_site(root, root / "site", profile_paths(root), new_secret))
+    moves = moved_clients(published, client_folders(root / "site"), stems)
+    warnings = (*warnings, *guard_moves(moves, where, new_secret))
     problems = Problems()
     settings = load_site(root, problems)
     problems.raise_if_errors()
@@ -97,24 +121,33 @@ def publish(
         # every publish keeps the next publish from dropping the domain.
         extra["CNAME"] = f"{settings.cname}\n".encode()
     clients = sum(1 for rel, _ in files if rel.count("/") == 1 and rel.endswith("/index.html"))
-    text = message or f"Publish {clients} client{'s' if clients != 1 else ''} with postrun"
-
-    local = git.rev(ref)
-    # A fresh clone has no local branch yet, but may know the remote's: continue its history.
-    parent = local or git.rev(f"refs/remotes/{remote}/{branch}")
-    commit = git.fast_import(files, extra, parent, text)
+    commit = git.fast_import(files, extra, parent, message or "Publish with postrun")
     try:
         changed = parent is None or git.rev(f"{commit}^{{tree}}") != git.rev(f"{parent}^{{tree}}")
+        if changed and message is None:
+            # The branch is public: the message counts clients, never names them.
+            changed_clients = len(git.changed_folders(parent, commit)) if parent else clients
+            commit = git.reword(commit, _default_message(clients, changed_clients, parent))
         tip = commit if changed or parent is None else parent
         if tip != local:
             # Compare-and-swap: refuses if the branch moved since it was read above.
             git.run("update-ref", "-m", "postrun publish", ref, tip, local or "")
     finally:
         git.run("update-ref", "-d", STAGING_REF)
-    moved = git.push(target, remote, ref) if target is not None else False
+    moved = git.push(target, shown, ref) if target is not None else False
     return PublishResult(
         clients, branch, tip, changed, None if target is None else remote, moved, warnings
     )
+
+
+def _default_message(clients: int, changed: int, parent: str | None) -> str:
+    total = f"{clients} client{'s' if clients != 1 else ''}"
+    if parent is None:
+        return f"Publish {total} with postrun"
+    if not changed:
+        return f"Publish {total} with postrun: shared pages changed"
+    what = f"{changed} client{'s' if changed != 1 else ''}"
+    return f"Publish {total} with postrun: {what} changed"
 
 
 def _site_files(site: Path) -> list[tuple[str, Path]]:
@@ -280,6 +313,10 @@ class Git:
             return str(path.resolve())
         configured = ", ".join(f"`{n}`" for n in names) or "none"
         hint = did_you_mean(remote, names) or (
+            f"publish with `--remote {names[0]}`, the remote this repository has"
+            if len(names) == 1
+            else None
+        ) or (
             f"add it with `git remote add {remote} https://github.com/USER/REPO.git`, "
             "or pass a repository URL or path as --remote"
         )
@@ -293,6 +330,46 @@ class Git:
                 hint,
             )
         )
+
+    def remote_name(self, remote: str) -> str:
+        """The configured remote's name for ``remote`` (also when given as its URL or path),
+        as the coach knows it; else ``remote`` as given."""
+        names = self.run("remote").stdout.split()
+        if remote in names:
+            return remote
+        wanted = {remote, str(Path(remote).expanduser().resolve()) if "://" not in remote else ""}
+        for name in names:
+            url = self.run("remote", "get-url", name, ok=(0, 2, 128)).stdout.strip()
+            local = str(Path(url).expanduser().resolve()) if url and "://" not in url else ""
+            if url in wanted or (local and local in wanted):
+                return name
+        return remote
+
+    def folders(self, commit: str) -> set[str]:
+        """The top-level folders of ``commit``'s tree (the clients it published)."""
+        done = self.run("ls-tree", "-d", "--name-only", commit, ok=(0, 128))
+        return set(done.stdout.split()) if done.returncode == 0 else set()
+
+    def changed_folders(self, before: str, after: str) -> set[str]:
+        """Top-level folders that differ between two commits (added, changed or removed)."""
+        names = set(self.run("diff-tree", "--name-only", before, after).stdout.split())
+        return names & (self.folders(before) | self.folders(after))
+
+    def reword(self, commit: str, message: str) -> str:
+        """The same commit (tree, parent, author, dates) with another message."""
+        raw = self.run("cat-file", "commit", commit).stdout
+        head = raw.split("\n\n", 1)[0]
+        done = subprocess.run(
+            self._cmd(["hash-object", "-t", "commit", "-w", "--stdin"]),
+            input=f"{head}\n\n{message}\n",
+            capture_output=True,
+            encoding="utf-8",
+            env=self.env,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise self.failure(("hash-object", "-t", "commit"), done.returncode, done.stderr)
+        return done.stdout.strip()
 
     def identity(self) -> tuple[str, str]:
         name, email = DEFAULT_IDENTITY
@@ -384,7 +461,10 @@ class Git:
         done = self.run(*args, check=False)
         if done.returncode != 0:
             words = "\n".join(x for x in (done.stderr.strip(), done.stdout.strip()) if x)
-            raise self.failure(args, done.returncode, words, _push_hint(words, remote, ref))
+            # git's own hints ("git pull …") are for a branch you work on, not a published
+            # site: leave them out, so postrun's advice (the hint) is the last word.
+            said = "\n".join(x for x in words.splitlines() if not x.startswith("hint:"))
+            raise self.failure(args, done.returncode, said, _push_hint(words, remote, ref))
         for line in done.stdout.splitlines():
             flag, _, rest = line.partition("\t")
             if rest.startswith(spec):

@@ -214,6 +214,16 @@ class _Composer:
             top.value.item_lines.append(line)
 
 
+def _tab_line(text: str, at: int | None, named: bool) -> int | None:
+    """The 0-based line whose indentation holds a tab: the error's own line, or (when the
+    parser named a tab) the first such line."""
+    lines = text.splitlines()
+    indented = [i for i, ln in enumerate(lines) if "\t" in ln[: len(ln) - len(ln.lstrip())]]
+    if at is not None and at in indented:
+        return at
+    return indented[0] if named and indented else None
+
+
 def parse(text: str, file: str, problems: Problems, line_offset: int = 0) -> Any:
     """Parse one YAML document; on failure add a problem and return None.
 
@@ -228,6 +238,17 @@ def parse(text: str, file: str, problems: Problems, line_offset: int = 0) -> Any
         mark = exc.problem_mark or exc.context_mark
         line = None if mark is None else mark.line + 1 + line_offset
         what = exc.problem or exc.context or "not valid YAML"
+        tab = _tab_line(text, None if mark is None else mark.line, "tab" in what)
+        if tab is not None:
+            line = tab + 1 + line_offset
+            problems.add(
+                file,
+                line,
+                None,
+                f"a tab character at line {line}: YAML indents with spaces",
+                "replace the tab with spaces (two for each level of indentation)",
+            )
+            return None
         problems.add(
             file,
             line,

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-import generator.cli
+import generator.check
 from generator.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
@@ -539,7 +539,7 @@ def test_warning_does_not_fail_check(runner: CliRunner, workspace: Workspace) ->
     assert (f"{SAM}:{line_of(files, SAM, 'start_date:')}: warning: start_date: "
             "`start_date` (2026-10-01) is before `clearance_date`") in result.output
     assert "All good" in result.output
-    assert "1 warning." in result.output
+    assert "4 warnings." in result.output  # and the example client, practice and coach
 
 
 def test_warning_fails_check_strict(runner: CliRunner, workspace: Workspace) -> None:
@@ -589,7 +589,7 @@ def _explode(root: Path) -> None:
 def test_internal_bug_exits_2_and_mentions_debug(
     runner: CliRunner, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(generator.cli, "load_workspace", _explode)
+    monkeypatch.setattr(generator.check, "load_workspace", _explode)
     result = check(runner, workspace())
     assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit)
@@ -601,7 +601,7 @@ def test_internal_bug_exits_2_and_mentions_debug(
 def test_internal_bug_with_debug_propagates(
     runner: CliRunner, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(generator.cli, "load_workspace", _explode)
+    monkeypatch.setattr(generator.check, "load_workspace", _explode)
     result = runner.invoke(cli, ["--debug", "-C", str(workspace()), "check"])
     assert isinstance(result.exception, RuntimeError)
     assert str(result.exception) == "boom"

@@ -304,7 +304,7 @@ def test_11_a_fault_outside_build_is_exit_1_too(
     def broken(*args: object, **kwargs: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied", str(root / "profiles/x.yaml"))
 
-    monkeypatch.setattr("generator.cli.load_workspace", broken)
+    monkeypatch.setattr("generator.check.load_workspace", broken)
     failed(
         run(runner, root, "check"), "profiles/x.yaml: cannot read or write this file: permission"
     )

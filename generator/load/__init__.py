@@ -19,11 +19,21 @@ from .profile import (
     load_profiles,
     profile_paths,
     read_profile,
+    same_client_files,
     stale_start,
 )
 from .protocol import load_protocol
 from .read import MAX_FILE_BYTES, read_mapping, read_text, split_front_matter
-from .secret import SECRET_FILE, slug_suffix, workspace_secret
+from .secret import (
+    SECRET_FILE,
+    client_folders,
+    guard_missing_secret,
+    guard_moves,
+    guard_site,
+    moved_clients,
+    slug_suffix,
+    workspace_secret,
+)
 from .site import load_site
 from .workspace import load_workspace
 
@@ -35,6 +45,10 @@ __all__ = [
     "SLUG_RE",
     "Fields",
     "MarkdownRenderer",
+    "client_folders",
+    "guard_missing_secret",
+    "guard_moves",
+    "guard_site",
     "iter_profiles",
     "load_exercises",
     "load_pages",
@@ -43,10 +57,12 @@ __all__ = [
     "load_protocol",
     "load_site",
     "load_workspace",
+    "moved_clients",
     "profile_paths",
     "read_mapping",
     "read_profile",
     "read_text",
+    "same_client_files",
     "slug_suffix",
     "split_front_matter",
     "stale_start",

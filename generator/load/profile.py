@@ -32,6 +32,26 @@ def profile_paths(root: Path) -> list[Path]:
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
 
 
+def same_client_files(paths: list[Path]) -> list[Problem]:
+    """Two files for one client (``sam.yaml`` beside ``sam.yml``): one would hide the other."""
+    found: list[Problem] = []
+    seen: dict[str, Path] = {}
+    for path in paths:
+        first = seen.setdefault(path.stem, path)
+        if first is not path:
+            found.append(
+                Problem(
+                    f"profiles/{path.name}",
+                    None,
+                    None,
+                    f"profiles/{first.name} and profiles/{path.name} are two profiles for "
+                    f"the same client `{path.stem}`",
+                    "keep one of them: delete the other, or rename it for another client",
+                )
+            )
+    return found
+
+
 def iter_profiles(
     root: Path,
     problems: Problems,
@@ -46,8 +66,13 @@ def iter_profiles(
     paths = profile_paths(root)
     if stems is not None:
         paths = [p for p in paths if p.stem in stems]
+    problems.extend(same_client_files(paths))
+    read: set[str] = set()
     for path in paths:
         rel = f"profiles/{path.name}"
+        if path.stem in read:
+            continue
+        read.add(path.stem)
         data = read_mapping(path, rel, problems)
         if data is None:
             continue
@@ -141,7 +166,8 @@ def stale_start(profile: Profile, today: date, line: int | None = None) -> Probl
         "start_date",
         f"her plan started on {profile.start_date}, {weeks} weeks ago, and no check-in is "
         f"logged; her site opens at week {weeks + 1} today",
-        f"if she is only starting now, set `start_date: {today}`; otherwise log a check-in",
+        f"if she is only starting now, set `start_date: {today}`; otherwise log a check-in "
+        f"(`postrun checkin {Path(profile.file).stem}`)",
         "warning",
     )
 

@@ -1,0 +1,200 @@
+"""The check verb: every problem in the workspace, and the warnings a coach should see.
+
+Loading finds what is wrong with each file on its own; this module adds what only shows once
+the plans are made, or once the files are seen together with the machine they are built on:
+a plan that ended or started long ago, a goal the plan cannot reach, an open hold, a missing
+passphrase variable, and the example client or placeholder practice left from ``postrun init``.
+Every warning speaks to the coach (never to the client) and points at a line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .errors import PostrunError, Problem, Problems
+from .load import load_workspace, read_mapping, stale_start
+from .models import Hold, Plan, Profile, ProfileRef, Stop, Workspace
+from .plan import plan as make_plan
+from .yamltree import YList, YMap
+
+EXAMPLE_STEM = "sam-rivera"
+EXAMPLE_NAME = "Sam Rivera"
+MIN_PASSPHRASE = 8
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    workspace: Workspace
+    warnings: tuple[Problem, ...]
+
+    def summary(self) -> str:
+        clients = len(self.workspace.profiles)
+        warnings = len(self.warnings)
+        return (
+            f"All good: {clients} client{'s' if clients != 1 else ''}, "
+            f"{len(self.workspace.content.exercises)} exercises, "
+            f"{warnings} warning{'s' if warnings != 1 else ''}."
+        )
+
+
+def check(root: Path, today: date, strict: bool = False) -> CheckReport:
+    """Load and check everything; raise one PostrunError with every error (and, with
+    ``strict``, every warning as an error)."""
+    workspace, loaded = load_workspace(root)
+    found = Problems()
+    found.extend(loaded)
+    found.extend(passphrase_problems(root, workspace.refs))
+    protocol = workspace.content.protocol
+    for profile in workspace.profiles:
+        lines = FieldLines(root, profile.file)
+        found.extend(plan_warnings(make_plan(profile, protocol, workspace.content), today, lines))
+    found.extend(leftovers(root, workspace.profiles))
+    from .render import check_templates
+
+    sample = (
+        make_plan(workspace.profiles[0], protocol, workspace.content)
+        if workspace.profiles
+        else None
+    )
+    found.extend(check_templates(workspace, sample))
+    if found.errors:
+        raise PostrunError(list(found))
+    if strict and found.warnings:
+        raise PostrunError(
+            [Problem(p.file, p.line, p.field, p.message, p.hint) for p in found.warnings]
+        )
+    return CheckReport(workspace, tuple(found.warnings))
+
+
+class FieldLines:
+    """Where a profile's fields are (read again only when a warning needs a line)."""
+
+    def __init__(self, root: Path, rel: str) -> None:
+        self.root, self.rel = root, rel
+        self._data: YMap | None = None
+        self._read = False
+
+    @property
+    def data(self) -> YMap | None:
+        if not self._read:
+            self._read = True
+            self._data = read_mapping(self.root / self.rel, self.rel, Problems())
+        return self._data
+
+    def of(self, *keys: str) -> int | None:
+        """The line of the first of ``keys`` the file has."""
+        data = self.data
+        if data is None:
+            return None
+        for key in keys:
+            if key in data.key_lines:
+                return data.key_lines[key]
+        return None
+
+    def check_in(self, day: date) -> int | None:
+        """The line of the check-in logged on ``day``."""
+        data = self.data
+        items = data.get("check_ins") if data is not None else None
+        if isinstance(items, YList):
+            for item, line in zip(items, items.item_lines, strict=False):
+                if isinstance(item, dict) and item.get("date") == day:
+                    return line
+        return self.of("check_ins")
+
+
+def plan_warnings(
+    client_plan: Plan,
+    today: date,
+    lines: FieldLines | None = None,
+) -> list[Problem]:
+    """What the coach should know about one client's plan as of ``today``."""
+    profile = client_plan.profile
+    at = lines
+    found: list[Problem] = []
+
+    def warn(keys: tuple[str, ...], field: str, message: str, hint: str,
+             line: int | None = None) -> None:
+        if line is None and at is not None:
+            line = at.of(*keys)
+        found.append(Problem(profile.file, line, field, message, hint, "warning"))
+
+    start_line = at.of("start_date", "clearance_date") if at is not None else None
+    if client_plan.end < today:
+        warn(("start_date", "clearance_date"), "start_date",
+             f"her plan ended on {client_plan.end} (it started {client_plan.start})",
+             "log a check-in or set a later goal to extend it, or remove her profile",
+             start_line)
+    else:
+        stale = stale_start(profile, today, start_line)
+        if stale is not None:
+            found.append(stale)
+    # The plan says itself what the coach should know of it (a hold or stop still open, a goal
+    # too soon or long after, a plan cut at its longest, a caesarean with no healed date).
+    spans: list[Hold | Stop] = [*client_plan.stops, *client_plan.holds]
+    open_span = next((s for s in spans if s.end is None), None)
+    for note in client_plan.notes:
+        line = None
+        if at is not None and note.id in ("held", "stopped") and open_span is not None:
+            line = at.check_in(open_span.start)
+        warn((note.field, *note.near), note.field, note.coach, note.hint, line)
+    return found
+
+
+def passphrase_problems(root: Path, refs: Iterable[ProfileRef]) -> list[Problem]:
+    """A protected client whose passphrase variable is unset (or too short) cannot be built."""
+    found: list[Problem] = []
+    for ref in refs:
+        name = ref.passphrase_env
+        if name is None:
+            continue
+        line = FieldLines(root, ref.file).of("passphrase_env")
+        value = os.environ.get(name, "")
+        if not value:
+            found.append(Problem(
+                ref.file, line, "passphrase_env",
+                f"the environment variable {name} is not set, so her site cannot be built",
+                f"set it in this terminal before building, e.g. `export {name}='…'`; "
+                "postrun never stores it",
+            ))
+        elif len(value) < MIN_PASSPHRASE:
+            found.append(Problem(
+                ref.file, line, "passphrase_env",
+                f"the passphrase in {name} is shorter than {MIN_PASSPHRASE} characters",
+                "use four or more random words, e.g. 'maple tide orbit kettle'",
+            ))
+    return found
+
+
+def leftovers(root: Path, profiles: Iterable[Profile]) -> list[Problem]:
+    """The example client and the placeholder practice and coach of ``postrun init``: they
+    would be published with the coach's real clients."""
+    from .scaffold import defaults_dir
+
+    found: list[Problem] = []
+    for profile in profiles:
+        if Path(profile.file).stem == EXAMPLE_STEM and profile.name == EXAMPLE_NAME:
+            found.append(Problem(
+                profile.file, FieldLines(root, profile.file).of("name"), "name",
+                f"{EXAMPLE_NAME} is the example client from `postrun init`: her site would be "
+                "built and published with your clients'",
+                f"delete {profile.file} once you have added a client of your own",
+                "warning",
+            ))
+    site_file = "content/site.yaml"
+    defaults = read_mapping(defaults_dir() / site_file, site_file, Problems())
+    mine = read_mapping(root / site_file, site_file, Problems())
+    if defaults is not None and mine is not None:
+        for key, what in (("practice", "practice name"), ("coach", "coach's name")):
+            if mine.get(key) and mine.get(key) == defaults.get(key):
+                found.append(Problem(
+                    site_file, mine.key_lines.get(key), key,
+                    f"“{mine[key]}” is the example {what} from `postrun init`: every client "
+                    "would see it on every page",
+                    f"write your own {what} in {site_file}",
+                    "warning",
+                ))
+    return found
