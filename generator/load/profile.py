@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -415,23 +415,32 @@ def _check_ins(
             "say what she reported",
             "write `symptoms: []` when she had none, or list them, e.g. [heaviness]",
         )
-        for s in symptoms:
-            if protocol and s not in (*known, "none"):
-                near = did_you_mean(s, known)
-                cf.error(
-                    "symptoms",
-                    f"unknown symptom `{s}` in {iname}.symptoms",
-                    (f"{near} " if near else "") + f"allowed: {', '.join(known)}, or [] for none",
-                )
+        if protocol:
+            _known(cf, f"{iname}.symptoms", "symptom", [s for s in symptoms if s != "none"],
+                   known, f"allowed: {', '.join(known)}, or [] for none")
         note = cf.read(spec.field("note"))
         cf.finish(spec.names)
         if cdate is not None:
-            if delivery_date is not None and cdate < delivery_date:
-                cf.error(
-                    "date", f"{iname}.date {cdate} is before the delivery date {delivery_date}"
-                )
+            _after_delivery(cf, iname, cdate, delivery_date)
             check_ins.append(CheckIn(cdate, tuple(s for s in symptoms if s != "none"), note))
     return tuple(sorted(check_ins, key=lambda c: c.date))
+
+
+def _known(
+    f: Fields, name: str, what: str, values: Iterable[str], known: list[str], allowed: str
+) -> None:
+    """Each of ``values`` must be one of ``known`` (the protocol's ids)."""
+    key = name.rsplit(".", 1)[-1]
+    for value in values:
+        if value not in known:
+            near = did_you_mean(value, known)
+            hint = f"{near} {allowed}" if near else allowed
+            f.error(key, f"unknown {what} `{value}` in {name}", hint)
+
+
+def _after_delivery(f: Fields, name: str, day: date, delivery_date: date | None) -> None:
+    if delivery_date is not None and day < delivery_date:
+        f.error("date", f"{name}.date {day} is before the delivery date {delivery_date}")
 
 
 def _readiness_checks(
@@ -451,20 +460,12 @@ def _readiness_checks(
             "list the tests she did not pass",
             "write `failed: []` when she passed them all",
         )
-        for test in failed:
-            if protocol and test not in tests:
-                near = did_you_mean(test, tests)
-                rf.error(
-                    "failed",
-                    f"unknown readiness test `{test}` in {iname}.failed",
-                    (f"{near} " if near else "") + f"the tests are: {', '.join(tests)}",
-                )
+        if protocol:
+            _known(rf, f"{iname}.failed", "readiness test", failed, tests,
+                   f"the tests are: {', '.join(tests)}")
         rf.finish(spec.names)
         if rdate is not None:
-            if delivery_date is not None and rdate < delivery_date:
-                rf.error(
-                    "date", f"{iname}.date {rdate} is before the delivery date {delivery_date}"
-                )
+            _after_delivery(rf, iname, rdate, delivery_date)
             if rdate in {c.date for c in checks}:
                 rf.error("date", f"two readiness checks on {rdate}", "keep one result per day")
             checks.append(ReadinessCheck(rdate, tuple(dict.fromkeys(failed))))
