@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 
-from .conftest import REPO
+from .conftest import REPO, SAM
 
 CHROMIUM = os.environ.get("POSTRUN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -55,6 +55,28 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(REPO / ".postrun-secret", root / ".postrun-secret")
     result = CliRunner().invoke(cli, ["-C", str(root), "build", "-q"])
     assert result.exit_code == 0, result.output
+    return root / "site"
+
+
+PASSPHRASE = "maple tide orbit kettle"
+PASSPHRASE_ENV = "SAM_PASSPHRASE"
+
+
+@pytest.fixture(scope="session")
+def locked_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example workspace with Sam's plan protected (``PASSPHRASE``), built once for the
+    encryption browser tests and the HTML validator."""
+    root = tmp_path_factory.mktemp("locked") / "ws"
+    for name in ("content", "templates", "profiles"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / ".postrun-secret", root / ".postrun-secret")
+    profile = root / "profiles" / "sam-rivera.yaml"
+    profile.write_text(profile.read_text("utf-8") + f"passphrase_env: {PASSPHRASE_ENV}\n", "utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(PASSPHRASE_ENV, PASSPHRASE)
+        result = CliRunner().invoke(cli, ["-C", str(root), "build", "-q"])
+    assert result.exit_code == 0, result.output
+    assert (root / "site" / SAM / "plan.json.enc").is_file()
     return root / "site"
 
 

@@ -7,42 +7,19 @@ The example workspace with Sam protected (`passphrase_env`), built once and serv
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from click.testing import CliRunner
 
-from generator.cli import cli
-
-from .browser import axe_source, open_page, serving
-from .conftest import REPO, SAM
+from .browser import PASSPHRASE, axe_source, open_page, serving
+from .conftest import SAM
 
 pytestmark = pytest.mark.browser
 
-PASSPHRASE = "maple tide orbit kettle"
-ENV = "SAM_PASSPHRASE"
 WRONG = "did not work"
-
-
-@pytest.fixture(scope="session")
-def locked_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The example workspace with Sam's plan protected, built once."""
-    root = tmp_path_factory.mktemp("locked") / "ws"
-    for name in ("content", "templates", "profiles"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / ".postrun-secret", root / ".postrun-secret")
-    profile = root / "profiles" / "sam-rivera.yaml"
-    profile.write_text(profile.read_text("utf-8") + f"passphrase_env: {ENV}\n", "utf-8")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv(ENV, PASSPHRASE)
-        result = CliRunner().invoke(cli, ["-C", str(root), "build", "-q"])
-    assert result.exit_code == 0, result.output
-    assert (root / "site" / SAM / "plan.json.enc").is_file()
-    yield root / "site"
 
 
 @pytest.fixture(scope="session")
