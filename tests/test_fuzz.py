@@ -12,7 +12,7 @@ files replaced by folders, FIFOs and links, reserved names, broken templates), t
   byte of a file outside the workspace reaches the site;
 - the second run gives the same answer as the first.
 
-The default run is bounded to about 30 seconds (the first cases are always the same seeds);
+The default run is bounded to about 15 seconds (the first cases are always the same seeds);
 ``POSTRUN_FUZZ_CASES=500`` runs that many cases without a time bound, and
 ``POSTRUN_FUZZ_SEED=N`` starts at case N (to replay one).
 """
@@ -40,7 +40,7 @@ from .conftest import REPO
 
 CASES = int(os.environ.get("POSTRUN_FUZZ_CASES", "0"))
 FIRST_SEED = int(os.environ.get("POSTRUN_FUZZ_SEED", "0"))
-BUDGET_SECONDS = 30.0
+BUDGET_SECONDS = 15.0
 CASE_TIMEOUT = 120.0
 """A case that takes longer than this is a hang (a normal case takes one to a few seconds)."""
 PASSPHRASE_ENV = "POSTRUN_FUZZ_PASS"

@@ -463,7 +463,7 @@ def check_all_rules(profile: Profile, proto: Protocol = PROTOCOL) -> Plan:
 # ------------------------------------------------------------------ properties
 
 
-@settings(max_examples=examples(int(os.environ.get("POSTRUN_EXAMPLES", 150)), 3000), deadline=None,
+@settings(max_examples=examples(int(os.environ.get("POSTRUN_EXAMPLES", 100)), 3000), deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(profiles())
 def test_every_generated_plan_keeps_all_six_rules(profile: Profile) -> None:
@@ -471,7 +471,7 @@ def test_every_generated_plan_keeps_all_six_rules(profile: Profile) -> None:
     assert plan(profile, PROTOCOL, CONTENT) == p, "plan() is not deterministic"
 
 
-@settings(max_examples=examples(60, 800), deadline=None,
+@settings(max_examples=examples(40, 800), deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(profiles(symptoms=False, goals=False, clinical=False))
 def test_symptom_free_plan_without_goal_reaches_continuous_jogging(profile: Profile) -> None:
@@ -503,7 +503,7 @@ protocol_variants = st.builds(
 )
 
 
-@settings(max_examples=examples(80, 800), deadline=None,
+@settings(max_examples=examples(50, 800), deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(profiles(), protocol_variants)
 def test_rules_follow_the_protocol_numbers_when_they_change(
