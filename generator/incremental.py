@@ -19,6 +19,7 @@ from typing import Any
 
 from . import __version__
 from .errors import PostrunError, Problem
+from .i18n import catalog_digest
 from .load import SECRET_FILE, profile_paths
 from .load.read import MAX_FILE_BYTES, MAX_MEDIA_BYTES, Refused, read_input
 from .render import default_templates
@@ -51,7 +52,7 @@ def _digest_folder(folder: Path, root: Path | None) -> str:
 
 def shared_fingerprint(root: Path, renderer_env: str) -> str:
     """Everything every client's pages depend on: content, templates, secret, postrun itself."""
-    parts = [f"postrun {__version__}", renderer_env]
+    parts = [f"postrun {__version__}", renderer_env, f"catalogs {catalog_digest()}"]
     for folder in (root / "content", root / "templates"):
         parts.append(_digest_folder(folder, root) if folder.is_dir() else "")
     parts.append(_digest_folder(default_templates(), None))

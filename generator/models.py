@@ -278,6 +278,8 @@ class Profile:
     """Sorted by date."""
     breaks: tuple[Break, ...] = ()
     """Sorted by start date, never overlapping."""
+    language: str | None = None
+    """Her language tag (``es``, ``de-AT``) when it is not the practice's; see ``i18n``."""
 
 
 @dataclass(frozen=True, slots=True)

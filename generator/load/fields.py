@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from ..errors import Problems, cut, did_you_mean
+from ..i18n import LanguageError, parse_language
 from ..models import WEEKDAYS
 from ..yamltree import YList, YMap
 from .schema import ID_PATTERN, SLUG_PATTERN, Spec
@@ -350,6 +351,18 @@ class Fields:
                     did_you_mean(key, sorted(known_keys))
                     or "remove it, or check the README for the fields postrun knows",
                 )
+
+
+def read_language(f: Fields, key: str, value: str) -> str | None:
+    """A language tag postrun speaks, written the standard way (``de-at`` -> ``de-AT``); None
+    (with a problem naming the languages postrun speaks) otherwise, or when it is empty."""
+    if not value:
+        return None
+    try:
+        return parse_language(value)
+    except LanguageError as exc:
+        f.error(key, f"`{f.name(key)}`: {exc.message}", exc.hint)
+        return None
 
 
 def _show(value: Any) -> str:

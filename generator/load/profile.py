@@ -20,7 +20,7 @@ from ..models import (
     ReadinessCheck,
 )
 from ..yamltree import YMap
-from .fields import SLUG_RE, Fields, _fresh
+from .fields import SLUG_RE, Fields, _fresh, read_language
 from .markup import MarkdownRenderer
 from .read import read_mapping
 from .schema import PROFILE
@@ -196,6 +196,7 @@ def load_profile(
     runs, run_days, strength_days = _week(f, protocol)
     session_time, timezone, reminder = _calendar(f)
     passphrase_env = _passphrase_env(f)
+    language = read_language(f, "language", f.read(spec("language")))
     goal = _goal(f)
     delivery_date = dates["delivery_date"]
     check_ins = _check_ins(f, protocol, delivery_date)
@@ -230,6 +231,7 @@ def load_profile(
         timezone=timezone,
         reminder_minutes=reminder,
         passphrase_env=passphrase_env,
+        language=language,
     )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..i18n import LANGUAGES
 from ..models import CATEGORIES, DELIVERIES, LEVELS, WEEKDAYS
 
 Kind = Literal[
@@ -33,6 +34,8 @@ Kind = Literal[
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+LANGUAGE_PATTERN = rf"^({'|'.join(LANGUAGES)})([-_][a-zA-Z0-9]{{2,4}})*$"
+"""A language postrun speaks, with an optional script or region (checked against CLDR)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +113,10 @@ SITE = FileSchema(
              example='"Jo Alvarez"'),
         Spec("contact", "text", "How clients reach you (shown in every page's footer).",
              default=""),
-        Spec("language", "text", "Language tag of the site, e.g. `en` or `en-GB`.",
-             default="en", pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$"),
+        Spec("language", "text",
+             "The language of your clients' sites: `en`, `de`, `es` or `fr`, with a region "
+             "for its dates if you like, e.g. `en-GB`, `en-US`, `de-AT` (see Languages).",
+             default="en", pattern=LANGUAGE_PATTERN),
         Spec("base_url", "text",
              "Where the site is published, e.g. `https://you.github.io/plans/` (enables "
              "calendar subscription links).", pattern=r"^https://[^\s/]+(/[^\s]*)?$"),
@@ -361,6 +366,11 @@ PROFILE = FileSchema(
         Spec("reminder_minutes", "integer",
              "Her calendar reminds her this many minutes before each session.",
              low=0, high=10080, example="60"),
+        Spec("language", "text",
+             "Her language, when it is not the practice's: `en`, `de`, `es` or `fr`, with a "
+             "region for its dates if you like, e.g. `es-MX`.",
+             default_doc="the `language` of content/site.yaml", pattern=LANGUAGE_PATTERN,
+             example="es"),
         Spec("passphrase_env", "text",
              "Protects her site with a passphrase: the name of the environment variable that "
              "holds it (see Privacy).", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",

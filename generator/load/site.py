@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Problems
+from ..i18n import DEFAULT_LANGUAGE
 from ..models import Site
-from .fields import Fields, _fresh
+from .fields import Fields, _fresh, read_language
 from .read import read_mapping
 from .schema import SITE
 
@@ -24,6 +25,7 @@ def load_site(root: Path, problems: Problems) -> Site | None:
         if value and not f.matches(SITE.field(key), value):
             f.error(key, message.format(name=key, value=value), hint)
             values[key] = None
+    values["language"] = read_language(f, "language", values["language"]) or DEFAULT_LANGUAGE
     if values["base_url"] and not values["base_url"].endswith("/"):
         values["base_url"] += "/"
     values["base_url"] = values["base_url"] or None
@@ -35,7 +37,6 @@ def load_site(root: Path, problems: Problems) -> Site | None:
 
 
 _SHAPES = (
-    ("language", "`{name}` must be a language tag like en or en-GB (got {value!r})", None),
     (
         "base_url",
         "`{name}` must start with https:// (got {value!r})",
