@@ -1,0 +1,149 @@
+"""Per-client page data: the context each of her pages is rendered with.
+
+Only view data is prepared here (links, labels, neighbours, the chart); every rule lives in the
+plan. Each function returns the context of one page (or one per page of a kind), built on the
+context all her pages share (:func:`base_context`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from .chart import progress_chart
+from .models import Content, Page, Plan, Site
+from .plan import duration
+from .views import (
+    Link,
+    SymptomGroup,
+    clock,
+    exercise_file,
+    key_dates,
+    months,
+    other_variant,
+    plan_id,
+    webcal_url,
+    week_file,
+)
+
+__all__ = [
+    "base_context",
+    "calendar_context",
+    "exercise_contexts",
+    "guide_contexts",
+    "overview_context",
+    "readiness_context",
+    "week_contexts",
+]
+
+
+def base_context(
+    plan: Plan, content: Content, pages: Sequence[Page], groups: Sequence[SymptomGroup]
+) -> dict[str, Any]:
+    """The context every page of hers shares."""
+    return {
+        "plan": plan,
+        "client": plan.profile,
+        "nav": [
+            Link("index.html", "Overview"),
+            Link("calendar.html", "Calendar"),
+            Link("readiness.html", "Readiness"),
+            *(Link(f"{p.id}.html", p.title) for p in pages),
+        ],
+        "weeks": plan.weeks,
+        "pages": pages,
+        "exercises": content.exercises,
+        "plan_id": plan_id(plan),
+        "day_hrefs": {
+            d.date: f"{week_file(w.number)}#d{d.date.isoformat()}"
+            for w in plan.weeks
+            for d in w.days
+        },
+        "symptom_groups": groups,
+        "symptom_labels": {s.id: s.label for g in groups for s in g.symptoms},
+        "symptom_kinds": {s.id: g.kind for g in groups for s in g.symptoms},
+        "session_time": clock(plan.profile.session_time),
+        "stop_labels": {s.id: s.label for s in content.protocol.stop_symptoms},
+        "has_safety": any(p.id == "safety" for p in pages),
+    }
+
+
+def overview_context(plan: Plan, base: dict[str, Any], content: Content) -> dict[str, Any]:
+    last = content.protocol.stages[-1]
+    return {
+        **base,
+        "page_title": "Overview",
+        "current": "index.html",
+        "key_dates": key_dates(plan, f"First {duration(last.main_seconds)} continuous jog"),
+        "chart": progress_chart(plan),
+    }
+
+
+def week_contexts(plan: Plan, base: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(file name, context) of each of her week pages."""
+    weeks = plan.weeks
+    for week in weeks:
+        yield week_file(week.number), {
+            **base,
+            "page_title": f"Week {week.number}",
+            "current": "",
+            "week": week,
+            "prev_week": weeks[week.number - 2] if week.number > 1 else None,
+            "next_week": weeks[week.number] if week.number < len(weeks) else None,
+        }
+
+
+def exercise_contexts(
+    plan: Plan, base: dict[str, Any], content: Content
+) -> Iterator[tuple[str, tuple[str, ...], dict[str, Any]]]:
+    """(file name, shared-page key, context) of each exercise page of her plan: the same for
+    every client at her level."""
+    level = plan.profile.level
+    other_level = "intermediate" if level == "beginner" else "beginner"
+    for ex_id in plan.exercise_ids:
+        exercise = content.exercises[ex_id]
+        yield exercise_file(ex_id), ("exercise", ex_id, level), {
+            **base,
+            "page_title": exercise.title,
+            "current": "",
+            "exercise": exercise,
+            "mine": exercise.variant(level),
+            "other": other_variant(exercise, other_level),
+        }
+
+
+def guide_contexts(
+    plan: Plan, base: dict[str, Any], pages: Sequence[Page]
+) -> Iterator[tuple[str, tuple[str, ...], dict[str, Any]]]:
+    """(file name, shared-page key, context) of each guide page (content/pages)."""
+    for page in pages:
+        yield f"{page.id}.html", ("page", page.id, plan.profile.level), {
+            **base,
+            "page_title": page.title,
+            "current": f"{page.id}.html",
+            "page": page,
+        }
+
+
+def readiness_context(plan: Plan, base: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **base,
+        "page_title": "Readiness checklist",
+        "current": "readiness.html",
+        "readiness_session": next((s for s in plan.sessions if s.kind == "readiness"), None),
+        "first_run": next((s for s in plan.sessions if s.kind == "run_walk"), None),
+    }
+
+
+def calendar_context(plan: Plan, base: dict[str, Any], site: Site) -> dict[str, Any]:
+    return {
+        **base,
+        "page_title": "Calendar",
+        "current": "calendar.html",
+        "months": list(months(plan)),
+        "listed": [s for s in plan.sessions if s.kind != "rest"],
+        # A protected calendar is downloaded after unlocking, never subscribed to.
+        "webcal_url": None
+        if plan.profile.passphrase_env
+        else webcal_url(site.base_url, plan.profile.slug),
+    }
