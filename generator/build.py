@@ -6,41 +6,37 @@ Speed comes from the design, not from tricks:
 - clients are built in parallel worker processes that each write their own client's folder,
   and each client's files depend only on that client, so any number of workers gives the same
   bytes as one;
-- an incremental build reads a manifest of input fingerprints: with the shared inputs
-  unchanged, only profiles whose bytes changed are read, planned and rendered, and a file whose
-  bytes did not change is hard-linked from the previous site instead of rewritten;
+- an incremental build reads a manifest of input fingerprints (:mod:`.incremental`): with
+  nothing changed it stops before loading anything; with the shared inputs unchanged, only
+  profiles whose bytes changed are read, planned and rendered, and a file whose bytes did not
+  change is hard-linked from the previous site instead of rewritten;
 - memory stays flat: workers hold one client's plan and pages at a time.
 
-Atomicity: the whole new site is written into a staging folder beside the target (unchanged
-clients hard-linked from the previous site) and swapped in with one atomic exchange
-(:mod:`.write`); a failure, or a kill, leaves the previous site as it was, and the next build
-removes what a killed one left behind. Fingerprints and the manifest live in
-:mod:`.incremental`.
+Atomicity (:mod:`.write`): what a build makes is staged beside the target and put in place in
+one atomic step: one client's folder when only that folder changes, else the whole site. A
+failure, or a kill, leaves the previous site as it was, and the next build removes what a
+killed one left behind.
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import hmac
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import PostrunError, Problem, Problems, did_you_mean, environment_error
 from .incremental import (
+    Changes,
     build_lock,
     cache_dir,
     forget_manifest,
-    manifest_path,
-    profile_fingerprints,
-    read_manifest,
-    shared_fingerprint,
+    key_mark,
+    what_changed,
     write_manifest,
 )
 from .load import (
@@ -56,9 +52,10 @@ from .load import (
     same_client_files,
 )
 from .models import ProfileRef, Workspace
-from .plan import plan
-from .render import Renderer
-from .write import SITE_MARKER, StagedDir, check_target, remove_leftovers, safe_relpath
+from .write import SITE_MARKER, SharedFiles, StagedDir, check_target, remove_leftovers, write_files
+
+if TYPE_CHECKING:
+    from .render import Renderer
 
 PARALLEL_MIN_CLIENTS = 24
 """Below this many clients, starting worker processes costs more than it saves."""
@@ -133,16 +130,21 @@ def in_shard(stem: str, shard: tuple[int, int] | None) -> bool:
 # Set in the parent before worker processes fork, so workers inherit them without pickling.
 _WORK: dict[str, Any] = {}
 
+Built = tuple[str, str, int, int]
+"""One client rendered: (profile stem, slug, files, pages)."""
 
-def _render_client(index: int) -> tuple[str, str, int, int]:
-    """Plan, render and write one client into the staging folder; (stem, slug, files, pages)."""
+
+def _render_client(index: int) -> Built:
+    """Plan, render and write one client into the staging folder."""
+    from .plan import plan
+
     workspace: Workspace = _WORK["workspace"]
     renderer: Renderer = _WORK["renderer"]
-    staging: Path = _WORK["staging"]
     previous: Path | None = _WORK["previous"]
     ref: ProfileRef = _WORK["profiles"][index]
     if "markdown" not in _WORK:
         _WORK["markdown"] = MarkdownRenderer()
+        _WORK["shared"] = SharedFiles(renderer.is_shared)
     content = workspace.content
     profile = read_profile(
         workspace.root, ref, content.protocol, _WORK["markdown"], workspace.secret
@@ -150,33 +152,8 @@ def _render_client(index: int) -> tuple[str, str, int, int]:
     passphrase = _WORK["passphrases"][profile.slug] if profile.passphrase_env else None
     with renderer.template_errors():
         files = renderer.client_files(plan(profile, content.protocol, content), passphrase)
-    folder = staging / profile.slug
     old = previous / profile.slug if previous is not None else None
-    linked: dict[int, tuple[bytes, Path]] = _WORK.setdefault("linked", {})
-    for rel in sorted(files):
-        path = folder.joinpath(*safe_relpath(rel).parts)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = files[rel]
-        # Pages made once per build (exercises, guides, assets) are the very same bytes object
-        # for every client: the first copy is written, the others are hard links to it.
-        first = linked.get(id(data))
-        if first is not None and first[0] is data:
-            try:
-                os.link(first[1], path)
-                continue
-            except OSError:
-                pass
-        if old is not None:
-            before = old / rel
-            try:
-                if before.stat().st_size == len(data) and before.read_bytes() == data:
-                    os.link(before, path)  # unchanged: not rewritten
-                    continue
-            except OSError:
-                pass
-        path.write_bytes(data)
-        if renderer.is_shared(data):
-            linked.setdefault(id(data), (data, path))
+    write_files(_WORK["staging"] / profile.slug, files, old, _WORK["shared"])
     pages = sum(1 for name in files if name.endswith(".html"))
     return Path(profile.file).stem, profile.slug, len(files), pages
 
@@ -186,9 +163,7 @@ def _chunks(count: int, jobs: int) -> list[list[int]]:
     return [list(range(i, min(count, i + size))) for i in range(0, count, size)]
 
 
-def _render_all(
-    count: int, jobs: int, progress: Progress | None
-) -> Iterator[tuple[str, str, int, int]]:
+def _render_all(count: int, jobs: int, progress: Progress | None) -> Iterator[Built]:
     done = 0
     if jobs <= 1 or count < PARALLEL_MIN_CLIENTS:
         for index in range(count):
@@ -197,6 +172,9 @@ def _render_all(
             if progress is not None:
                 progress(done, count)
         return
+    import gc
+    import multiprocessing
+
     context = multiprocessing.get_context("fork")
     # Workers share the parent's memory page by page until they write to it; the garbage
     # collector would write to every object it visits, so park what exists now out of its
@@ -214,11 +192,27 @@ def _render_all(
         gc.unfreeze()
 
 
-def _render_batch(indexes: list[int]) -> list[tuple[str, str, int, int]]:
+def _render_batch(indexes: list[int]) -> list[Built]:
     return [_render_client(i) for i in indexes]
 
 
 # ------------------------------------------------------------------ the build
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    """What the coach asked for (see :func:`build`)."""
+
+    root: Path
+    target: Path
+    only: str | None
+    progress: Progress | None
+    jobs: int
+    shard: tuple[int, int] | None
+    incremental: bool
+    new_secret: bool
+    guard: Path
+    skip_locked: bool
 
 
 def build(
@@ -241,13 +235,14 @@ def build(
     with a warning instead of stopping the build."""
     target = out if out is not None else root / "site"
     check_target(target, root)
+    request = _Request(
+        root, target, only, progress, max(1, jobs or os.cpu_count() or 1), shard, incremental,
+        new_secret, guard if guard is not None else target, skip_locked,
+    )
     try:
         with build_lock(root, target):
             remove_leftovers(target)
-            return _build(
-                root, target, only, progress, jobs, shard, incremental,
-                new_secret, guard, skip_locked,
-            )
+            return _build(request)
     except OSError as exc:
         error = environment_error(exc, "write the site")
         if error is exc:
@@ -255,145 +250,180 @@ def build(
         raise error from exc
 
 
-def _build(
-    root: Path,
-    target: Path,
-    only: str | None,
-    progress: Progress | None,
-    jobs: int | None,
-    shard: tuple[int, int] | None,
-    incremental: bool,
-    new_secret: bool,
-    guard: Path | None,
-    skip_locked: bool,
-) -> BuildResult:
+def _build(request: _Request) -> BuildResult:
     started = time.perf_counter()
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    paths = profile_paths(root)
+    root, target, only = request.root, request.target, request.only
+    paths = _profile_files(request)
+    stamp = source_date()
+    changes = what_changed(
+        root,
+        target,
+        paths,
+        shard=request.shard,
+        stamp=f"stamp={stamp}",
+        use_manifest=request.incremental and only is None,
+        keep=lambda stem: in_shard(stem, request.shard),
+    )
+    if changes.nothing and (root / "content").is_dir():
+        unchanged = len(changes.fingerprints)
+        return BuildResult(0, 0, 0, time.perf_counter() - started, target, (), unchanged)
+
+    # Gather: load and validate every input that changed before writing a byte.
+    everyone = changes.full or only is not None
+    workspace, problems = load_workspace(
+        root, None if everyone else changes.changed, keep_profiles=False
+    )
+    profiles, passphrases, notes = _clients_to_build(request, workspace, changes, paths)
+    from .render import Renderer
+
+    renderer = Renderer(workspace, stamp, cache_dir() / "templates")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with StagedDir(target) as staged:
+        results = _render_into(staged, request, renderer, profiles, passphrases, changes.full)
+        built = _manifest_entries(root, profiles, results, changes)
+        clients = built if everyone else {**changes.kept(), **built}
+        forget_manifest(changes.manifest)  # it only ever describes a site that is in place
+        root_files = _put_in_place(
+            staged,
+            renderer.root_files(),
+            {slug for _, slug, _, _ in results},
+            whole=changes.full and only is None,
+            keep_others=only is not None,
+            clients=clients,
+        )
+    if only is None:
+        write_manifest(changes.manifest, changes.shared, clients, request.shard)
+    removed = {v["slug"] for v in changes.known.values()} - {v["slug"] for v in clients.values()}
+    return BuildResult(
+        len(results),
+        sum(r[2] for r in results) + root_files,
+        sum(r[3] for r in results),
+        time.perf_counter() - started,
+        target,
+        (*problems.warnings, *notes),
+        unchanged=len(changes.fingerprints) - len(changes.changed),
+        removed=len(removed) if only is None else 0,
+    )
+
+
+def _profile_files(request: _Request) -> list[Path]:
+    """The profiles, refused when two name one client; a lost secret is refused while the
+    site holds clients whose addresses were made with it (only then is the site listed)."""
+    paths = profile_paths(request.root)
     twins = same_client_files(paths)
     if twins:
         raise PostrunError(twins)  # one stem, two files: the fingerprints would mix them up
-    guarded = guard if guard is not None else target
-    where = _shown(guarded, root)
-    folders = client_folders(guarded)
-    guard_missing_secret(root, folders, (p.stem for p in paths), where, new_secret)
-    stamp = source_date()
-    fingerprints = {s: h for s, h in profile_fingerprints(root).items() if in_shard(s, shard)}
-    shared = shared_fingerprint(root, f"stamp={stamp}")
-    manifest_file = manifest_path(root, target)
-    manifest = read_manifest(manifest_file, target) if incremental and only is None else None
-    full = (
-        manifest is None
-        or manifest.get("shared") != shared
-        or manifest.get("shard") != (list(shard) if shard else None)
-    )
-    known: dict[str, dict[str, str]] = {} if full or manifest is None else manifest["clients"]
-    if only is not None or full:
-        changed = frozenset(fingerprints)
-    else:
-        changed = frozenset(
-            s
-            for s, h in fingerprints.items()
-            if known.get(s, {}).get("hash") != h
-            or known[s].get("key", "") != _key_mark(root, known[s].get("env"))
-        )
-    deleted = sorted(set(known) - set(fingerprints))
-    if not full and not changed and not deleted and (root / "content").is_dir():
-        return BuildResult(
-            0, 0, 0, time.perf_counter() - started, target, (), unchanged=len(fingerprints)
-        )
+    if not request.new_secret and not (request.root / SECRET_FILE).exists():
+        where = _shown(request.guard, request.root)
+        folders = client_folders(request.guard)
+        guard_missing_secret(request.root, folders, (p.stem for p in paths), where, False)
+    return paths
 
-    # Gather: load and validate every input that changed before writing a byte.
-    workspace, problems = load_workspace(
-        root, None if full or only else changed, keep_profiles=False
-    )
-    profiles = tuple(p for p in workspace.refs if in_shard(p.stem, shard))
-    if only is not None:
-        profiles = _select(workspace, only)
-        if not target.is_dir():
+
+def _clients_to_build(
+    request: _Request, workspace: Workspace, changes: Changes, paths: list[Path]
+) -> tuple[tuple[ProfileRef, ...], dict[str, str], list[Problem]]:
+    """The clients this build renders, their passphrases, and warnings (moved addresses,
+    protected clients left out of a preview)."""
+    profiles = tuple(p for p in workspace.refs if in_shard(p.stem, request.shard))
+    if request.only is not None:
+        profiles = _select(workspace, request.only)
+        if not request.target.is_dir():
             raise PostrunError(
                 Problem(
-                    str(target),
+                    str(request.target),
                     None,
                     "--only",
                     "there is no site to update yet",
                     "run `postrun build` once without --only",
                 )
             )
-    _check_slugs_against(profiles, known, changed)
-    moved: list[Problem] = []
-    if full or only is not None:  # a changed secret always makes a full build
+    _check_slugs_against(profiles, changes.known, changes.changed)
+    notes: list[Problem] = []
+    if changes.full or request.only is not None:  # a changed secret always makes a full build
+        folders = client_folders(request.guard)
         moves = moved_clients(folders, {p.slug for p in workspace.refs}, (p.stem for p in paths))
-        moved = guard_moves(moves, where, new_secret)
-    skipped: list[Problem] | None = [] if skip_locked else None
+        notes = guard_moves(moves, _shown(request.guard, request.root), request.new_secret)
+    skipped: list[Problem] | None = [] if request.skip_locked else None
     passphrases = read_passphrases(profiles, skipped)
     if skipped:
         left_out = {p.file for p in skipped}
         profiles = tuple(p for p in profiles if p.file not in left_out)
-        moved.extend(skipped)
-    renderer = Renderer(workspace, stamp, cache_dir() / "templates")
-    root_files = renderer.root_files()
+        notes.extend(skipped)
+    return profiles, passphrases, notes
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staged = StagedDir(target)
-    with staged:
-        _WORK.update(
-            workspace=workspace,
-            renderer=renderer,
-            staging=staged.path,
-            previous=None if full or not target.is_dir() else target,
-            profiles=profiles,
-            passphrases=passphrases,
-        )
-        try:
-            results = list(_render_all(len(profiles), jobs, progress))
-        finally:
-            _WORK.clear()
-        files = sum(r[2] for r in results)
-        pages = sum(r[3] for r in results)
-        envs = {Path(p.file).stem: p.passphrase_env for p in profiles if p.passphrase_env}
-        built = {
-            stem: {
-                "hash": fingerprints.get(stem, ""),
-                "slug": slug,
-                **({"env": envs[stem], "key": _key_mark(root, envs[stem])} if stem in envs else {}),
-            }
-            for stem, slug, _, _ in results
-        }
-        if full and only is None:
-            staged.write_all(sorted(root_files.items()))
-            files += len(root_files)
-            clients = built
-        else:
-            # The rest of the site is carried over as it is (hard links), so that the swap
-            # below replaces the whole site at once. Only what this build still makes is
-            # kept: the folder of a deleted profile, or the old folder of a client whose slug
-            # changed, is left out.
-            rebuilt = {slug for _, slug, _, _ in results}
-            clients = {**{s: v for s, v in known.items() if s not in deleted}, **built}
-            current = set(os.listdir(target))
-            if only is None:
-                wanted = {v["slug"] for v in clients.values()} | set(root_files) | {SITE_MARKER}
-                current &= wanted
-            staged.keep(sorted(current - rebuilt))
-            if only is not None:
-                clients = {}
-        staged.commit()
-    removed = {v["slug"] for v in known.values()} - {v["slug"] for v in clients.values()}
-    if only is None:
-        write_manifest(manifest_file, shared, clients, shard)
-    else:
-        forget_manifest(manifest_file)  # --only builds what it is told: start afresh next time
-    return BuildResult(
-        len(results),
-        files,
-        pages,
-        time.perf_counter() - started,
-        target,
-        (*problems.warnings, *moved),
-        unchanged=len(fingerprints) - len(changed) if not full else 0,
-        removed=len(removed) if only is None else 0,
+
+def _render_into(
+    staged: StagedDir,
+    request: _Request,
+    renderer: Renderer,
+    profiles: tuple[ProfileRef, ...],
+    passphrases: dict[str, str],
+    full: bool,
+) -> list[Built]:
+    """Render the clients into the staging folder (in worker processes when many)."""
+    _WORK.update(
+        workspace=renderer.workspace,
+        renderer=renderer,
+        staging=staged.path,
+        previous=None if full or not request.target.is_dir() else request.target,
+        profiles=profiles,
+        passphrases=passphrases,
     )
+    try:
+        return list(_render_all(len(profiles), request.jobs, request.progress))
+    finally:
+        _WORK.clear()
+
+
+def _manifest_entries(
+    root: Path, profiles: tuple[ProfileRef, ...], results: list[Built], changes: Changes
+) -> dict[str, dict[str, str]]:
+    """What the manifest remembers of each client just built."""
+    envs = {Path(p.file).stem: p.passphrase_env for p in profiles if p.passphrase_env}
+    return {
+        stem: {
+            "hash": changes.fingerprints.get(stem, ""),
+            "slug": slug,
+            **({"env": envs[stem], "key": key_mark(root, envs[stem])} if stem in envs else {}),
+        }
+        for stem, slug, _, _ in results
+    }
+
+
+def _put_in_place(
+    staged: StagedDir,
+    root_files: dict[str, bytes],
+    rebuilt: set[str],
+    *,
+    whole: bool,
+    keep_others: bool,
+    clients: dict[str, dict[str, str]],
+) -> int:
+    """Put what was staged in place in one atomic step; how many root files were written.
+
+    After a ``whole`` build the staged site replaces the old one. Otherwise the folders of the
+    ``rebuilt`` clients replace theirs, and a folder of nobody in ``clients`` is removed
+    (unless ``keep_others``, for ``--only``): one client's folder is swapped alone, more
+    than one make a whole new site, the rest of it hard-linked from the old one."""
+    if whole:
+        staged.write_all(sorted(root_files.items()))
+        staged.commit()
+        return len(root_files)
+    current = set(os.listdir(staged.target))
+    gone: set[str] = set()
+    if not keep_others:
+        wanted = {v["slug"] for v in clients.values()} | set(root_files) | {SITE_MARKER}
+        gone = current - wanted
+    touched = rebuilt | gone
+    if len(touched) == 1:
+        staged.swap_folder(touched.pop())  # the everyday case: one client's folder
+    elif touched:
+        staged.keep(sorted(current - touched))
+        staged.commit()
+    else:
+        staged.discard()
+    return 0
 
 
 def _shown(folder: Path, root: Path) -> str:
@@ -402,18 +432,6 @@ def _shown(folder: Path, root: Path) -> str:
         return f"{folder.resolve().relative_to(root.resolve()).as_posix()}/"
     except ValueError:
         return f"{folder}/"
-
-
-def _key_mark(root: Path, env: str | None) -> str:
-    """Tells whether a protected client's passphrase changed, without storing anything that
-    helps guess it: an HMAC keyed with the workspace's secret."""
-    if env is None:
-        return ""
-    secret = root / SECRET_FILE
-    key = secret.read_bytes() if secret.is_file() else b""
-    value = os.environ.get(env, "").encode("utf-8", "surrogateescape")
-    return hmac.new(key, env.encode("utf-8") + b"\0" + value, "sha256").hexdigest()
-
 
 def read_passphrases(
     profiles: tuple[ProfileRef, ...], skip: list[Problem] | None = None

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import os
-from collections.abc import Iterator
+import stat
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,23 +24,69 @@ from . import __version__
 from .errors import PostrunError, Problem
 from .i18n import catalog_digest
 from .load import SECRET_FILE, profile_paths
-from .load.read import MAX_FILE_BYTES, MAX_MEDIA_BYTES, Refused, read_input
+from .load.read import MAX_FILE_BYTES, MAX_MEDIA_BYTES, Refused, inside, read_input
 from .render import default_templates
 
 MANIFEST_VERSION = 2
 
 
-def _fingerprint(path: Path, rel: str, limit: int) -> bytes:
+def _fingerprint(path: Path, rel: str, limit: int, trusted: bool = False) -> bytes:
+    """The digest of a file's bytes, read as loading reads it (or why it would be refused).
+
+    ``trusted``: the file's folder is inside the workspace (links followed), so a regular
+    file in it, not a link, is read straight away (what a no-op build spends its time on);
+    anything else goes the guarded way in, which explains it."""
+    if trusted:
+        quick = _regular_file_digest(path, limit)
+        if quick is not None:
+            return quick
     try:
         return hashlib.sha256(read_input(path, rel, limit)).digest()
     except Refused as exc:
         return b"refused: " + exc.message.encode("utf-8")
 
 
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_QUICK_FLAGS = (
+    os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+
+
+def _regular_file_digest(path: Path, limit: int) -> bytes | None:
+    """The digest of a regular file (not a link) of at most ``limit`` bytes, else None."""
+    if not _NOFOLLOW:
+        return None  # without it, a link could slip in: the guarded way in is used
+    try:
+        fd = os.open(path, _QUICK_FLAGS)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        h = hashlib.sha256()
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            h.update(chunk)
+            size += len(chunk)
+        return h.digest() if size <= limit else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def _digest_folder(folder: Path, root: Path | None) -> str:
     """Every file under ``folder`` (names and bytes); ``root`` is the workspace when the
     folder is the coach's (read through the guarded way in), None for postrun's own."""
     h = hashlib.sha256()
+    # rglob does not descend into linked folders, so every file found lies in ``folder``
+    # itself or in real folders below it.
+    trusted = root is not None and inside(folder, root)
     for path in sorted(folder.rglob("*")):
         if path.is_dir() and not path.is_symlink():
             continue
@@ -46,7 +95,7 @@ def _digest_folder(folder: Path, root: Path | None) -> str:
             h.update(hashlib.sha256(path.read_bytes()).digest())
         else:
             rel = path.relative_to(root).as_posix()
-            h.update(_fingerprint(path, rel, MAX_MEDIA_BYTES))
+            h.update(_fingerprint(path, rel, MAX_MEDIA_BYTES, trusted))
     return h.hexdigest()
 
 
@@ -61,12 +110,90 @@ def shared_fingerprint(root: Path, renderer_env: str) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
-def profile_fingerprints(root: Path) -> dict[str, str]:
-    """Each profile's fingerprint, by file stem."""
+def profile_fingerprints(root: Path, paths: list[Path] | None = None) -> dict[str, str]:
+    """Each profile's fingerprint, by file stem (``paths``: the profiles, when known)."""
+    paths = profile_paths(root) if paths is None else paths
+    trusted = inside(root / "profiles", root)
     return {
-        p.stem: _fingerprint(p, f"profiles/{p.name}", MAX_FILE_BYTES).hex()
-        for p in profile_paths(root)
+        p.stem: _fingerprint(p, f"profiles/{p.name}", MAX_FILE_BYTES, trusted).hex()
+        for p in paths
     }
+
+
+def key_mark(root: Path, env: str | None) -> str:
+    """Tells whether a protected client's passphrase changed, without storing anything that
+    helps guess it: an HMAC keyed with the workspace's secret."""
+    if env is None:
+        return ""
+    secret = root / SECRET_FILE
+    key = secret.read_bytes() if secret.is_file() else b""
+    value = os.environ.get(env, "").encode("utf-8", "surrogateescape")
+    return hmac.new(key, env.encode("utf-8") + b"\0" + value, "sha256").hexdigest()
+
+
+# ------------------------------------------------------------------ what changed
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What changed since the last build, from the fingerprints and the manifest."""
+
+    fingerprints: dict[str, str]
+    """Every profile of this build (its shard), by stem."""
+    shared: str
+    """The fingerprint of everything all clients depend on."""
+    manifest: Path
+    full: bool
+    """Everyone is rebuilt (no usable manifest, or shared inputs changed)."""
+    known: dict[str, dict[str, str]]
+    """The last build's clients (empty for a full build)."""
+    changed: frozenset[str]
+    """Stems to rebuild."""
+    deleted: tuple[str, ...]
+    """Stems built last time whose profile is gone."""
+
+    @property
+    def nothing(self) -> bool:
+        return not self.full and not self.changed and not self.deleted
+
+    def kept(self) -> dict[str, dict[str, str]]:
+        """The last build's clients that still have a profile."""
+        return {s: v for s, v in self.known.items() if s not in self.deleted}
+
+
+def what_changed(
+    root: Path,
+    target: Path,
+    paths: list[Path],
+    *,
+    shard: tuple[int, int] | None,
+    stamp: str,
+    use_manifest: bool,
+    keep: Callable[[str], bool],
+) -> Changes:
+    """Compare the inputs with the last build's manifest (``use_manifest``; without it,
+    everyone is rebuilt). ``keep`` tells which profiles (by stem) this build is about."""
+    fingerprints = {s: h for s, h in profile_fingerprints(root, paths).items() if keep(s)}
+    shared = shared_fingerprint(root, stamp)
+    manifest_file = manifest_path(root, target)
+    manifest = read_manifest(manifest_file, target) if use_manifest else None
+    full = (
+        manifest is None
+        or manifest.get("shared") != shared
+        or manifest.get("shard") != (list(shard) if shard else None)
+    )
+    known: dict[str, dict[str, str]] = {} if full or manifest is None else manifest["clients"]
+    if full:
+        changed = frozenset(fingerprints)
+    else:
+        changed = frozenset(
+            s
+            for s, h in fingerprints.items()
+            if known.get(s, {}).get("hash") != h
+            or known[s].get("key", "") != key_mark(root, known[s].get("env"))
+        )
+    deleted = tuple(sorted(set(known) - set(fingerprints)))
+    return Changes(fingerprints, shared, manifest_file, full, known, changed, deleted)
 
 
 def cache_dir() -> Path:

@@ -1,11 +1,19 @@
 """Write stage: put rendered files on disk atomically.
 
-Every build writes the whole new site into a staging folder beside the target (unchanged files
-hard-linked from the previous site, so an incremental build stays cheap) and swaps it in with
-one atomic exchange of the two folders: whoever looks at the target, at any moment, sees the
-old site or the new one, never a mix. A build that fails or is killed at any point leaves the
-previous site exactly as it was; its staging folder (``.site-new-*`` / ``.site-old-*``) is
-removed by the next build.
+A build writes what it makes into a staging folder beside the target (``.site-new-*``) and
+puts it in place in one atomic step, so whoever looks at the target, at any moment, sees the
+old site or the new one, never a mix:
+
+- when the build changes one client's folder only (the everyday case: one profile edited, or
+  one removed), that folder alone is swapped in with one atomic exchange (or one rename), and
+  nothing else is touched;
+- otherwise the whole new site is staged (unchanged clients hard-linked from the previous
+  site) and the two site folders are exchanged in one step.
+
+A build that fails or is killed at any point leaves the previous site exactly as it was; its
+staging folder (``.site-new-*`` / ``.site-old-*``) is removed by the next build. Inside a
+client's folder, bytes already on disk are hard-linked rather than written again, and a file
+shared by every client (assets, exercise pages) is written once and linked for the others.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from .errors import PostrunError, Problem
@@ -105,21 +113,96 @@ def remove_leftovers(target: Path) -> int:
 def link_tree(source: Path, dest: Path, skip: Iterable[str] = ()) -> None:
     """Copy ``source`` into ``dest`` as hard links (a plain copy where linking fails),
     leaving out the top-level entries named in ``skip``."""
-    skipped = set(skip)
-    dest.mkdir(parents=True, exist_ok=True)
-    for entry in os.scandir(source):
-        if entry.name in skipped:
+    _link_tree(os.fspath(source), os.fspath(dest), set(skip))
+
+
+def _link_tree(source: str, dest: str, skipped: set[str]) -> None:
+    os.makedirs(dest, exist_ok=True)
+    with os.scandir(source) as entries:
+        for entry in entries:
+            if entry.name in skipped:
+                continue
+            target = os.path.join(dest, entry.name)
+            if entry.is_dir(follow_symlinks=False):
+                _link_tree(entry.path, target, set())
+            elif entry.is_file(follow_symlinks=False):
+                _link(entry.path, target)
+
+
+def _link(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+            raise
+        shutil.copy2(source, target)
+
+
+class SharedFiles:
+    """Files made once per build and the same bytes object for every client (assets, media,
+    exercise and guide pages): the first copy written, the others hard links to it."""
+
+    def __init__(self, is_shared: Callable[[bytes], bool]) -> None:
+        self.is_shared = is_shared
+        self._first: dict[int, tuple[bytes, str]] = {}
+
+    def link(self, data: bytes, path: str) -> bool:
+        first = self._first.get(id(data))
+        if first is None or first[0] is not data:
+            return False
+        try:
+            os.link(first[1], path)
+        except OSError:
+            return False
+        return True
+
+    def written(self, data: bytes, path: str) -> None:
+        if self.is_shared(data):
+            self._first.setdefault(id(data), (data, path))
+
+
+def write_files(
+    folder: Path, files: Mapping[str, bytes], previous: Path | None, shared: SharedFiles
+) -> None:
+    """Write one client's files into ``folder``; a file whose bytes are already in
+    ``previous`` (her folder in the live site) is hard-linked from there, not rewritten."""
+    base = os.fspath(folder)
+    old = os.fspath(previous) if previous is not None else None
+    made: set[str] = set()
+    for rel in sorted(files):
+        parts = safe_relpath(rel).parts
+        parent = os.path.join(base, *parts[:-1])
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        path = os.path.join(parent, parts[-1])
+        data = files[rel]
+        if shared.link(data, path):
             continue
-        target = dest / entry.name
-        if entry.is_dir(follow_symlinks=False):
-            link_tree(Path(entry.path), target)
-        elif entry.is_file(follow_symlinks=False):
-            try:
-                os.link(entry.path, target)
-            except OSError as exc:
-                if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
-                    raise
-                shutil.copy2(entry.path, target)
+        if old is not None and _same(os.path.join(old, *parts), data, path):
+            continue
+        write_file(path, data)
+        shared.written(data, path)
+
+
+def write_file(path: str | Path, data: bytes) -> None:
+    """The one place the site's bytes are written."""
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def _same(before: str, data: bytes, path: str) -> bool:
+    """Link ``before`` to ``path`` when it holds exactly ``data``."""
+    try:
+        if os.stat(before, follow_symlinks=False).st_size != len(data):
+            return False
+        with open(before, "rb") as f:
+            if f.read() != data:
+                return False
+        os.link(before, path)
+    except OSError:
+        return False
+    return True
 
 
 _RENAME_EXCHANGE = 2
@@ -145,7 +228,8 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 class StagedDir:
-    """A temporary folder beside ``target`` that replaces it on :meth:`commit`."""
+    """A temporary folder beside ``target``: what a build makes, before it is put in place
+    with :meth:`commit` (the whole site) or :meth:`swap_folder` (one client's folder)."""
 
     def __init__(self, target: Path) -> None:
         self.target = target
@@ -156,7 +240,7 @@ class StagedDir:
     def write(self, rel: str, data: bytes) -> None:
         path = self.path.joinpath(*safe_relpath(rel).parts)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        write_file(path, data)
         self.files += 1
 
     def write_all(self, files: Iterable[tuple[str, bytes]], under: str = "") -> None:
@@ -170,35 +254,51 @@ class StagedDir:
             if source.is_dir() and not source.is_symlink():
                 link_tree(source, self.path / name)
             elif source.is_file() and not source.is_symlink():
-                try:
-                    os.link(source, self.path / name)
-                except OSError:
-                    shutil.copy2(source, self.path / name)
+                _link(os.fspath(source), os.fspath(self.path / name))
 
     def commit(self) -> None:
-        """Swap the staged folder in, in one step; the old one is removed after the swap."""
+        """Swap the staged folder in as the whole site, in one step; the old one is removed
+        after the swap."""
         marker = self.path / SITE_MARKER
         if not marker.is_file():  # one carried over from the live site is a link: not rewritten
-            marker.write_bytes(MARKER_TEXT)
+            write_file(marker, MARKER_TEXT)
         os.chmod(self.path, 0o755)
-        if self.target.exists() and _exchange(self.path, self.target):
-            shutil.rmtree(self.path, ignore_errors=True)  # now the old site
+        self._replace(self.path, self.target)
+        shutil.rmtree(self.path, ignore_errors=True)  # now the old site, if any
+
+    def swap_folder(self, name: str) -> None:
+        """Put the staged folder ``name`` in place of the site's own, in one step; when
+        nothing was staged under that name, the site's folder is taken out (one rename).
+        Nothing else in the site changes."""
+        staged, live = self.path / name, self.target / name
+        if not (self.target / SITE_MARKER).is_file():
+            _write_atomically(self.target / SITE_MARKER, MARKER_TEXT)
+        if staged.is_dir():
+            self._replace(staged, live)
+        elif live.is_dir() and not live.is_symlink():
+            live.rename(staged)
+        shutil.rmtree(self.path, ignore_errors=True)  # now the old folder, if any
+
+    def _replace(self, new: Path, live: Path) -> None:
+        """``new`` takes the place of ``live`` (which may not exist); ``new`` then holds the
+        old one. Atomic where the system can exchange two folders (Linux)."""
+        if live.exists() and _exchange(new, live):
             return
         # Without an atomic exchange: two renames; a build killed between them leaves no
-        # target, and the next build (always a full one then) makes it anew.
+        # folder there, and the next build (always a full one then) makes it anew.
         old: Path | None = None
-        if self.target.exists():
+        if live.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}-old-", dir=self.target.parent))
             old.rmdir()
-            self.target.rename(old)
+            live.rename(old)
         try:
-            self.path.rename(self.target)
+            new.rename(live)
         except OSError:
             if old is not None:
-                old.rename(self.target)
+                old.rename(live)
             raise
         if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+            old.rename(new)
 
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
@@ -209,3 +309,9 @@ class StagedDir:
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if exc_type is not None:
             self.discard()
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    write_file(tmp, data)
+    tmp.replace(path)

@@ -92,6 +92,30 @@ def test_a_new_and_a_deleted_profile_match_a_clean_build(
     assert tree_digest(root / "site") == clean_build(runner, root, "clean")
 
 
+@pytest.mark.parametrize("change", ["new", "deleted"])
+def test_one_new_or_deleted_profile_alone_matches_a_clean_build(
+    runner: CliRunner, workspace: Workspace, change: str
+) -> None:
+    # One client's folder added or taken out (one rename), the rest of the site untouched.
+    root = workspace()
+    build(runner, root)
+    before = inodes(root / "site")
+    if change == "deleted":
+        (root / "profiles/priya-shah.yaml").unlink()
+    else:
+        text = (root / "profiles/sam-rivera.yaml").read_text("utf-8")
+        (root / "profiles/noor-ali.yaml").write_text(text.replace("Sam Rivera", "Noor Ali"))
+    out = build(runner, root)
+    assert ("1 removed" in out) == (change == "deleted"), out
+    assert tree_digest(root / "site") == clean_build(runner, root, "clean")
+    after = inodes(root / "site")
+    gone = f"{PRIYA}/" if change == "deleted" else "-"
+    assert {k: v for k, v in after.items() if k in before} == {
+        k: v for k, v in before.items() if not k.startswith(gone)
+    }
+    assert not [p for p in root.iterdir() if p.name.startswith(".site-")]
+
+
 def test_unchanged_clients_and_files_are_not_rewritten(
     runner: CliRunner, workspace: Workspace
 ) -> None:

@@ -27,7 +27,7 @@ from generator.load.markup import MarkdownRenderer
 from generator.load.read import MAX_FILE_BYTES, Refused, read_input
 from generator.write import SITE_MARKER
 
-from .conftest import SAM, Workspace
+from .conftest import PRIYA, SAM, Workspace
 
 SAM_FILE = "profiles/sam-rivera.yaml"
 
@@ -286,10 +286,10 @@ def test_11_write_faults_are_exit_1_and_leave_the_site(
         (root / "site").mkdir()
     before = tree(root / "site")
 
-    def broken(self: Path, data: bytes) -> int:
-        raise OSError(code, os.strerror(code), str(self))
+    def broken(path: Path, data: bytes) -> int:
+        raise OSError(code, os.strerror(code), str(path))
 
-    monkeypatch.setattr(Path, "write_bytes", broken)
+    monkeypatch.setattr("generator.write.write_file", broken)
     failed(run(runner, root, "build", "-q", "--jobs", "1"), fragment, "hint")
     monkeypatch.undo()
     assert tree(root / "site") == before
@@ -438,7 +438,37 @@ def test_15_without_an_atomic_exchange_two_renames_still_work(
     assert not [p for p in root.iterdir() if p.name.startswith(".site-")]
 
 
-def test_15_incremental_swap_replaces_the_whole_site_at_once(
+def test_15_one_changed_client_is_swapped_in_alone_in_one_step(
+    runner: CliRunner, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The everyday rebuild: only her folder is staged, complete, and exchanged with the live
+    # one in one step; up to that step the site is the old one, after it the new one.
+    root = workspace()
+    assert run(runner, root, "build", "-q").exit_code == 0
+    old = tree(root / "site")
+    replace(root, SAM_FILE, "coach_note: |", "coach_note: |\n  A new first line.")
+    from generator import write
+
+    seen: list[tuple[str, dict[str, str], dict[str, str]]] = []
+    exchange = write._exchange
+
+    def spy(a: Path, b: Path) -> bool:
+        seen.append((b.relative_to(root).as_posix(), tree(a), tree(root / "site")))
+        return exchange(a, b)
+
+    monkeypatch.setattr(write, "_exchange", spy)
+    assert run(runner, root, "build", "-q").exit_code == 0
+    new = tree(root / "site")
+    assert len(seen) == 1
+    swapped, staged, before = seen[0]
+    assert swapped == f"site/{SAM}" and before == old
+    mine = {k.removeprefix(f"{SAM}/"): v for k, v in new.items() if k.startswith(f"{SAM}/")}
+    assert staged == mine and "index.html" in mine
+    assert {k for k in new if new[k] != old.get(k)} <= {f"{SAM}/{k}" for k in mine}
+    assert not [p for p in root.iterdir() if p.name.startswith(".site-")]
+
+
+def test_15_several_changed_clients_replace_the_whole_site_at_once(
     runner: CliRunner, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The staging folder holds the complete new site (unchanged clients as hard links)
@@ -446,6 +476,7 @@ def test_15_incremental_swap_replaces_the_whole_site_at_once(
     root = workspace()
     assert run(runner, root, "build", "-q").exit_code == 0
     append(root, SAM_FILE, "# changed\n")
+    (root / "profiles/priya-shah.yaml").unlink()
     from generator import write
 
     staged: list[dict[str, str]] = []
@@ -461,6 +492,7 @@ def test_15_incremental_swap_replaces_the_whole_site_at_once(
     final.pop(SITE_MARKER)
     staged[0].pop(SITE_MARKER)
     assert staged[0] == final
+    assert PRIYA not in {k.split("/")[0] for k in final}
 
 
 # ------------------------------------------------------------------ 16. --out
