@@ -1,0 +1,50 @@
+"""What one plan is made from, read once: her profile, the protocol, the exercises, and the
+spans and dates derived from her check-ins and birth."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..models import Break, Exercise, Hold, Profile, Protocol, Segment, Stop
+from .basics import DAY, healed_date
+from .checkins import holds, stops
+from .stages import stage_segments
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    p: Profile
+    proto: Protocol
+    exercises: Mapping[str, Exercise]
+    holds: tuple[Hold, ...]
+    stops: tuple[Stop, ...]
+    breaks: tuple[Break, ...]
+    labels: Mapping[str, str]
+    """Symptom id -> the words she reads."""
+    healed: date | None
+    segments: tuple[tuple[Segment, ...], ...]
+    """Each stage's segments."""
+    stage_jog: tuple[int, ...]
+    cap: date
+    """The last day the plan may reach (``max_plan_weeks``)."""
+
+
+def read_inputs(
+    profile: Profile, protocol: Protocol, exercises: Mapping[str, Exercise]
+) -> Inputs:
+    stop_ids = frozenset(s.id for s in protocol.stop_symptoms)
+    return Inputs(
+        p=profile,
+        proto=protocol,
+        exercises=exercises,
+        holds=holds(profile.check_ins, stop_ids),
+        stops=stops(profile.check_ins, stop_ids),
+        breaks=profile.breaks,
+        labels={s.id: s.label for s in (*protocol.hold_symptoms, *protocol.stop_symptoms)},
+        healed=healed_date(profile, protocol),
+        segments=tuple(stage_segments(s, protocol) for s in protocol.stages),
+        stage_jog=tuple(s.jog_seconds for s in protocol.stages),
+        cap=profile.start_date + timedelta(weeks=protocol.max_plan_weeks) - DAY,
+    )

@@ -1,0 +1,54 @@
+"""A run/walk stage as timed segments, and in words."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from ..models import Protocol, Segment, Stage
+
+
+def stage_segments(stage: Stage, protocol: Protocol) -> tuple[Segment, ...]:
+    """Warm-up walk, jog/walk intervals filling the main part exactly, cool-down walk."""
+    segments: list[Segment] = []
+    if protocol.warm_up_seconds:
+        segments.append(Segment("walk", protocol.warm_up_seconds, "warm_up"))
+    left = stage.main_seconds
+    while left > 0:
+        jog = min(stage.jog, left)
+        segments.append(Segment("jog", jog, "main"))
+        left -= jog
+        if left > 0 and stage.walk:
+            walk = min(stage.walk, left)
+            segments.append(Segment("walk", walk, "main"))
+            left -= walk
+    if protocol.cool_down_seconds:
+        segments.append(Segment("walk", protocol.cool_down_seconds, "cool_down"))
+    return tuple(segments)
+
+
+def duration(seconds: int) -> str:
+    """``90`` -> ``1 min 30 s``; ``300`` -> ``5 min``; ``45`` -> ``45 s``."""
+    minutes, secs = divmod(seconds, 60)
+    if not minutes:
+        return f"{secs} s"
+    return f"{minutes} min" if not secs else f"{minutes} min {secs} s"
+
+
+def describe(segments: tuple[Segment, ...]) -> str:
+    """A run/walk session in words, e.g. ``5 min walk, then 6 × (1 min jog, 2 min walk), …``."""
+    main = [s for s in segments if s.part == "main"]
+    units: list[tuple[int, int]] = []
+    i = 0
+    while i < len(main):
+        has_walk = i + 1 < len(main) and main[i + 1].activity == "walk"
+        units.append((main[i].seconds, main[i + 1].seconds if has_walk else 0))
+        i += 2 if has_walk else 1
+    parts = [f"{duration(s.seconds)} walk" for s in segments if s.part == "warm_up"]
+    for (jog, walk), group in groupby(units):
+        count = len(list(group))
+        unit = f"{duration(jog)} jog" + (f", {duration(walk)} walk" if walk else "")
+        parts.append(f"{count} × ({unit})" if count > 1 else unit)
+    parts += [f"{duration(s.seconds)} walk" for s in segments if s.part == "cool_down"]
+    if len(parts) <= 2:
+        return ", then ".join(parts)
+    return f"{parts[0]}, then {', '.join(parts[1:-1])}, then {parts[-1]}"
