@@ -9,13 +9,13 @@ the chart follows light, dark and print like the rest of the page.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from markupsafe import Markup, escape
 
-from .models import Plan
+from .models import Plan, Session
 
 WIDTH = 640
 HEIGHT = 260
@@ -82,6 +82,21 @@ def bands(plan: Plan) -> tuple[Band, ...]:
     return tuple(found)
 
 
+@dataclass(frozen=True, slots=True)
+class _Scale:
+    """Days and jogging seconds to the SVG's own units."""
+
+    start: date
+    per_day: float
+    top_minutes: int
+
+    def x(self, day: date) -> float:
+        return LEFT + (day - self.start).days * self.per_day
+
+    def y(self, seconds: float) -> float:
+        return TOP + PLOT_H - seconds / 60 / self.top_minutes * PLOT_H
+
+
 def progress_chart(plan: Plan) -> Chart | None:
     """The chart of her plan, or None when it has no run/walk."""
     runs = [s for s in plan.sessions if s.kind == "run_walk"]
@@ -89,82 +104,27 @@ def progress_chart(plan: Plan) -> Chart | None:
         return None
     start, end = plan.start, plan.end
     days = (end - start).days + 1
-    per_day = PLOT_W / days
-
-    def x(day: date) -> float:
-        return LEFT + (day - start).days * per_day
-
     top_minutes = max(10, -(-max(s.jog_seconds for s in runs) // 600) * 10)
-
-    def y(seconds: float) -> float:
-        return TOP + PLOT_H - seconds / 60 / top_minutes * PLOT_H
-
+    scale = _Scale(start, PLOT_W / days, top_minutes)
     shaded = bands(plan)
-    parts: list[str] = []
     label = "Chart: minutes of jogging in each run/walk of your plan"
-    parts.append(
+    parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-labelledby="chart-title" focusable="false">'
-    )
-    parts.append(f'<title id="chart-title">{escape(label)}</title>')
-    for band in shaded:
-        x0, x1 = x(band.start), x(band.end + timedelta(days=1))
-        parts.append(
-            f'<rect class="chart-band chart-{band.kind}" x="{_fmt(x0)}" y="{TOP}" '
-            f'width="{_fmt(max(x1 - x0, 2))}" height="{PLOT_H}"/>'
-        )
-    for minutes in range(0, top_minutes + 1, 10):
-        gy = _fmt(y(minutes * 60))
-        parts.append(
-            f'<line class="chart-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{gy}" y2="{gy}"/>'
-        )
-        parts.append(
-            f'<text class="chart-axis" x="{LEFT - 8}" y="{gy}" text-anchor="end" '
-            f'dominant-baseline="middle">{minutes} min</text>'
-        )
-    month = date(start.year, start.month, 1)
-    while month <= end:
-        if month >= start:
-            mx = _fmt(x(month))
-            parts.append(
-                f'<line class="chart-tick" x1="{mx}" x2="{mx}" y1="{TOP + PLOT_H}" '
-                f'y2="{TOP + PLOT_H + 5}"/>'
-            )
-            parts.append(
-                f'<text class="chart-axis" x="{mx}" y="{HEIGHT - 6}">{month:%b}</text>'
-            )
-        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    bar = max(2.5, min(per_day * 1.4, 8.0))
-    for run in runs:
-        cx = x(run.date) + per_day / 2
-        top = y(run.jog_seconds)
-        held = any(b.start <= run.date <= b.end for b in shaded if b.kind != "break")
-        parts.append(
-            f'<rect class="chart-bar{" chart-bar-held" if held else ""}" '
-            f'x="{_fmt(cx - bar / 2)}" y="{_fmt(top)}" width="{_fmt(bar)}" '
-            f'height="{_fmt(TOP + PLOT_H - top)}"/>'
-        )
-    goal = plan.profile.goal
-    if goal and goal.date and start <= goal.date <= end:
-        gx = _fmt(x(goal.date) + per_day / 2)
-        parts.append(
-            f'<line class="chart-goal" x1="{gx}" x2="{gx}" y1="{TOP - 4}" y2="{TOP + PLOT_H}"/>'
-        )
-        parts.append(
-            f'<text class="chart-label chart-goal-label" x="{gx}" y="{TOP - 10}" '
-            f'text-anchor="end">Goal</text>'
-        )
-    parts.append(
+        f'aria-labelledby="chart-title" focusable="false">',
+        f'<title id="chart-title">{escape(label)}</title>',
+        *_band_parts(scale, shaded),
+        *_grid_parts(scale),
+        *_month_parts(scale, end),
+        *_bar_parts(scale, runs, shaded),
+        *_goal_parts(scale, plan),
         f'<line class="chart-axis-line" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + PLOT_H}" '
-        f'y2="{TOP + PLOT_H}"/>'
-    )
-    # Placed by app.js at today's date; hidden until then (and without scripts).
-    parts.append(
+        f'y2="{TOP + PLOT_H}"/>',
+        # Placed by app.js at today's date; hidden until then (and without scripts).
         f'<g class="chart-today" id="chart-today" visibility="hidden">'
         f'<line x1="{LEFT}" x2="{LEFT}" y1="{TOP - 4}" y2="{TOP + PLOT_H}"/>'
-        f'<text class="chart-label" x="{LEFT}" y="{TOP - 10}">Today</text></g>'
-    )
-    parts.append("</svg>")
+        f'<text class="chart-label" x="{LEFT}" y="{TOP - 10}">Today</text></g>',
+        "</svg>",
+    ]
     return Chart(
         svg=Markup("".join(parts)),
         label=label,
@@ -177,7 +137,70 @@ def progress_chart(plan: Plan) -> Chart | None:
     )
 
 
-def _summary(plan: Plan, runs: list[Any], shaded: tuple[Band, ...]) -> str:
+def _band_parts(scale: _Scale, shaded: tuple[Band, ...]) -> Iterator[str]:
+    """The shaded holds, stops and breaks."""
+    for band in shaded:
+        x0, x1 = scale.x(band.start), scale.x(band.end + timedelta(days=1))
+        yield (
+            f'<rect class="chart-band chart-{band.kind}" x="{_fmt(x0)}" y="{TOP}" '
+            f'width="{_fmt(max(x1 - x0, 2))}" height="{PLOT_H}"/>'
+        )
+
+
+def _grid_parts(scale: _Scale) -> Iterator[str]:
+    """A grid line and label every 10 minutes of jogging."""
+    for minutes in range(0, scale.top_minutes + 1, 10):
+        gy = _fmt(scale.y(minutes * 60))
+        yield f'<line class="chart-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{gy}" y2="{gy}"/>'
+        yield (
+            f'<text class="chart-axis" x="{LEFT - 8}" y="{gy}" text-anchor="end" '
+            f'dominant-baseline="middle">{minutes} min</text>'
+        )
+
+
+def _month_parts(scale: _Scale, end: date) -> Iterator[str]:
+    """A tick and the month's name at the first of each month of the plan."""
+    start = scale.start
+    month = date(start.year, start.month, 1)
+    while month <= end:
+        if month >= start:
+            mx = _fmt(scale.x(month))
+            yield (
+                f'<line class="chart-tick" x1="{mx}" x2="{mx}" y1="{TOP + PLOT_H}" '
+                f'y2="{TOP + PLOT_H + 5}"/>'
+            )
+            yield f'<text class="chart-axis" x="{mx}" y="{HEIGHT - 6}">{month:%b}</text>'
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _bar_parts(scale: _Scale, runs: list[Session], shaded: tuple[Band, ...]) -> Iterator[str]:
+    """One bar per run/walk, as high as its jogging time (marked while held or stopped)."""
+    per_day = scale.per_day
+    bar = max(2.5, min(per_day * 1.4, 8.0))
+    for run in runs:
+        cx = scale.x(run.date) + per_day / 2
+        top = scale.y(run.jog_seconds)
+        held = any(b.start <= run.date <= b.end for b in shaded if b.kind != "break")
+        yield (
+            f'<rect class="chart-bar{" chart-bar-held" if held else ""}" '
+            f'x="{_fmt(cx - bar / 2)}" y="{_fmt(top)}" width="{_fmt(bar)}" '
+            f'height="{_fmt(TOP + PLOT_H - top)}"/>'
+        )
+
+
+def _goal_parts(scale: _Scale, plan: Plan) -> Iterator[str]:
+    """Her goal's day, when it falls inside the plan."""
+    goal = plan.profile.goal
+    if goal and goal.date and plan.start <= goal.date <= plan.end:
+        gx = _fmt(scale.x(goal.date) + scale.per_day / 2)
+        yield f'<line class="chart-goal" x1="{gx}" x2="{gx}" y1="{TOP - 4}" y2="{TOP + PLOT_H}"/>'
+        yield (
+            f'<text class="chart-label chart-goal-label" x="{gx}" y="{TOP - 10}" '
+            f'text-anchor="end">Goal</text>'
+        )
+
+
+def _summary(plan: Plan, runs: list[Session], shaded: tuple[Band, ...]) -> str:
     first, last = runs[0], runs[-1]
     most = max(runs, key=lambda s: s.jog_seconds)
     words = [
