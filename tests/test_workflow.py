@@ -32,6 +32,9 @@ def test_init_creates_a_workspace_that_builds(runner: CliRunner, tmp_path: Path)
     workflow = (target / ".github/workflows/pages.yml").read_text("utf-8")
     assert "actions/deploy-pages" in workflow and "postrun build" in workflow
     assert "@VERSION@" not in workflow
+    readme = (target / "README.md").read_text("utf-8")
+    for command in ("check", "build", "serve", "list", "new", "checkin", "publish"):
+        assert f"postrun {command} " in readme, command
     built = runner.invoke(cli, ["-C", str(target), "build"])
     assert built.exit_code == 0, built.output
     assert len(list(target.glob("site/sam-rivera-??????/index.html"))) == 1
