@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .errors import PostrunError, Problem, Problems
 from .load import load_workspace, read_mapping, stale_start
-from .models import Hold, Plan, Profile, ProfileRef, Stop, Workspace
+from .models import Content, Hold, Plan, Profile, ProfileRef, Stop, Workspace
 from .plan import plan as make_plan
 from .yamltree import YList, YMap
 
@@ -53,6 +53,7 @@ def check(root: Path, today: date, strict: bool = False) -> CheckReport:
         lines = FieldLines(root, profile.file)
         found.extend(plan_warnings(make_plan(profile, protocol, workspace.content), today, lines))
     found.extend(leftovers(root, workspace.profiles))
+    found.extend(translation_warnings(workspace.content, workspace.profiles))
     from .render import check_templates
 
     sample = (
@@ -198,3 +199,82 @@ def leftovers(root: Path, profiles: Iterable[Profile]) -> list[Problem]:
                     "warning",
                 ))
     return found
+
+
+def translation_warnings(content: Content, profiles: Iterable[Profile]) -> list[Problem]:
+    """Content with no version in a language her clients read (issue #17): per language in
+    use, the exercises and pages without a file of their own in it and the protocol's words
+    left untranslated, counted. The files without a language in their name are taken to be in
+    the practice's language, unless some files have a version in it too."""
+    from .i18n import base_language, client_language
+    from .load.translations import language_name, protocol_text_names
+
+    readers: dict[str, list[str]] = {}
+    for profile in profiles:
+        lang = base_language(client_language(profile, content.site))
+        readers.setdefault(lang, []).append(profile.name)
+    practice = base_language(content.site.language)
+    found: list[Problem] = []
+    for lang in sorted(readers):
+        translation = content.translations.get(lang)
+        if translation is None and lang == practice:
+            continue
+        name = language_name(lang)
+        who = ("client " if len(readers[lang]) == 1 else "clients ") + _names(readers[lang])
+        has_ex = translation.exercises if translation else frozenset()
+        has_pages = translation.pages if translation else frozenset()
+        exercises = sorted(set(content.exercises) - has_ex)
+        pages = sorted(p.id for p in content.pages if p.id not in has_pages)
+        if exercises or pages:
+            counted = " and ".join(
+                f"{len(ids)} of {total} {what}"
+                for ids, total, what in (
+                    (exercises, len(content.exercises), "exercises"),
+                    (pages, len(content.pages), "pages"),
+                )
+                if ids
+            )
+            verb = "has" if len(exercises) + len(pages) == 1 else "have"
+            example = (
+                f"content/exercises/{exercises[0]}.{lang}.md" if exercises
+                else f"content/pages/{pages[0]}.{lang}.md"
+            )
+            found.append(Problem(
+                "content/exercises/" if exercises else "content/pages/", None, None,
+                f"{counted} {verb} no {name} version ({_names([*exercises, *pages], 6)}); "
+                f"{who} {_use(readers[lang])} {name}, so they read these in the default "
+                "language",
+                f"add {example}: a copy of the file without `.{lang}`, with its words in "
+                f"{name} (the same dose)",
+                "warning",
+            ))
+        if translation is not None and translation.protocol_file:
+            missing = list(translation.protocol_missing)
+        else:
+            missing = protocol_text_names(content.protocol, content.exercises)
+        if missing:
+            total = len(protocol_text_names(content.protocol, content.exercises))
+            rel = f"content/protocol.{lang}.yaml"
+            where = (
+                f"{rel} leaves {len(missing)} of {total} of the protocol's texts in the "
+                f"default language ({_names(missing, 4)})"
+                if translation is not None and translation.protocol_file
+                else f"there is no {rel}, so the protocol's {total} texts (phase titles, "
+                "symptoms, readiness targets …) stay in the default language"
+            )
+            found.append(Problem(
+                rel, None, None, f"{where}; {who} {_use(readers[lang])} {name}",
+                f"give each in {name} under its id, as in the shipped content/protocol.de.yaml "
+                "(README: Content in other languages)",
+                "warning",
+            ))
+    return found
+
+
+def _names(items: list[str], limit: int = 3) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _use(readers: list[str]) -> str:
+    return "uses" if len(readers) == 1 else "use"

@@ -187,13 +187,30 @@ def build(
     click.echo(f"{', '.join(parts)} → {result.out}/")
 
 
+def _language_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from .i18n import LanguageError, parse_language
+
+    try:
+        return parse_language(value)
+    except LanguageError as exc:
+        raise click.BadParameter(f"{exc.message} ({exc.hint})") from None
+
+
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-def init(directory: Path) -> None:
+@click.option(
+    "--language",
+    metavar="TAG",
+    callback=_language_option,
+    help="Your practice's language, e.g. de or de-AT (written to content/site.yaml).",
+)
+def init(directory: Path, language: str | None) -> None:
     """Create a new workspace in DIRECTORY with the default content and one example client."""
     from .scaffold import init_workspace
 
-    written = init_workspace(directory)
+    written = init_workspace(directory, language)
     click.echo(f"Created a postrun workspace in {directory}/: {', '.join(written)}")
     click.echo(
         f"Back up {directory}/.postrun-secret somewhere safe and private (a password manager): "
@@ -314,10 +331,12 @@ def _ask(draft: Any, name: str, values: dict[str, str]) -> str:
 
 @cli.command()
 @click.argument(
-    "kind", required=False, type=click.Choice(["profile", "site", "protocol", "exercise"])
+    "kind",
+    required=False,
+    type=click.Choice(["profile", "site", "protocol", "exercise", "protocol-texts"]),
 )
 @click.option(
-    "--write", is_flag=True, help="Write all four into .postrun/schema/ in the workspace."
+    "--write", is_flag=True, help="Write every kind's into .postrun/schema/ in the workspace."
 )
 @click.pass_obj
 def schema(opts: Options, kind: str | None, write: bool) -> None:
@@ -330,7 +349,9 @@ def schema(opts: Options, kind: str | None, write: bool) -> None:
         written = write_schemas(opts.root)
         click.echo(f"Wrote {', '.join(written)}")
     elif kind is None:
-        raise click.UsageError("name a kind of file: profile, site, protocol or exercise")
+        raise click.UsageError(
+            "name a kind of file: profile, site, protocol, exercise or protocol-texts"
+        )
     else:
         click.echo(json_schema_text(kind), nl=False)
 

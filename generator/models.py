@@ -6,6 +6,7 @@ trusts these types. The :class:`Plan` is made only by :func:`generator.plan.plan
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
@@ -143,6 +144,8 @@ class ReadinessTest:
 class Symptom:
     id: str
     label: str
+    word: str = ""
+    """A word or two for sentences ("walk if you feel pain, …"); empty: the id."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +208,38 @@ class Content:
     pages: tuple[Page, ...]
     media: tuple[str, ...] = ()
     """Files under content/media/, relative to content/."""
+    translations: Mapping[str, Translation] = field(default_factory=dict)
+    """Per base language (``de``) that has files of its own (``dead-bug.de.md``,
+    ``protocol.de.yaml``): what her pages say in it."""
+
+    def for_language(self, tag: str) -> Content:
+        """The content a client of this language reads (``de-AT`` reads the ``de`` files):
+        every file in her language where there is one, the default file otherwise. Made once
+        per build (see :mod:`generator.load.translations`), so choosing is a lookup."""
+        if not self.translations:
+            return self
+        from .i18n import base_language
+
+        found = self.translations.get(base_language(tag))
+        return self if found is None else found.content
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """The content of one more language, complete: what has no file in it falls back to the
+    default files. The sets say which files it has (``postrun check`` counts the others)."""
+
+    language: str
+    """The base language, e.g. ``de``."""
+    content: Content
+    exercises: frozenset[str] = frozenset()
+    """Exercise ids with a file of their own in this language (``ID.de.md``)."""
+    pages: frozenset[str] = frozenset()
+    """Page ids with a file of their own in this language (``NAME.de.md``)."""
+    protocol_file: str = ""
+    """``content/protocol.de.yaml`` when there is one."""
+    protocol_missing: tuple[str, ...] = ()
+    """The protocol's words it leaves in the default language, e.g. ``phases.core.summary``."""
 
 
 # ---------------------------------------------------------------- profiles

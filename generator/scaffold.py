@@ -75,8 +75,9 @@ def write_schemas(root: Path) -> list[str]:
     return written
 
 
-def init_workspace(target: Path) -> list[str]:
-    """Create a workspace in ``target`` (missing or empty); returns what was written."""
+def init_workspace(target: Path, language: str | None = None) -> list[str]:
+    """Create a workspace in ``target`` (missing or empty); returns what was written.
+    ``language`` (a tag postrun speaks) is written as the practice's language in site.yaml."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise PostrunError(
             Problem(
@@ -100,7 +101,13 @@ def init_workspace(target: Path) -> list[str]:
         ("protocol", "content/protocol.yaml", source / "content" / "protocol.yaml"),
     ):
         text = src.read_text("utf-8")
+        if kind == "site" and language is not None:
+            text = _with_language(text, language)
         (target / rel).write_text(schema_line(kind, rel) + text, "utf-8")
+    for path in sorted((source / "content").glob("protocol.*.yaml")):
+        rel = f"content/{path.name}"
+        text = path.read_text("utf-8")
+        (target / rel).write_text(schema_line("protocol-texts", rel) + text, "utf-8")
     readme = (SKELETON / "README.md").read_text("utf-8")
     reference = f"{readme}\n## Field reference\n\n{field_reference()}"
     (target / "README.md").write_text(reference, "utf-8")
@@ -118,6 +125,16 @@ def init_workspace(target: Path) -> list[str]:
         "README.md",
         ".github/workflows/pages.yml",
     ]
+
+
+def _with_language(site_text: str, language: str) -> str:
+    """site.yaml's text with ``language: TAG`` (its own line replaced, or one added)."""
+    lines = site_text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.startswith("language:"):
+            lines[i] = f"language: {language}\n"
+            return "".join(lines)
+    return site_text.rstrip("\n") + f"\nlanguage: {language}\n"
 
 
 class ProfileDraft:

@@ -21,7 +21,7 @@ from generator.load.schema import SCHEMAS
 
 from .conftest import REPO, Workspace
 
-KINDS = ("profile", "site", "protocol", "exercise")
+KINDS = ("profile", "site", "protocol", "exercise", "protocol-texts")
 
 
 class _Yaml12Loader(yaml.SafeLoader):
@@ -56,6 +56,7 @@ def examples() -> list[tuple[str, Path]]:
     found = [("site", REPO / "content/site.yaml"), ("protocol", REPO / "content/protocol.yaml")]
     found += [("profile", p) for p in sorted((REPO / "profiles").glob("*.yaml"))]
     found += [("exercise", p) for p in sorted((REPO / "content/exercises").glob("*.md"))]
+    found += [("protocol-texts", p) for p in sorted((REPO / "content").glob("protocol.*.yaml"))]
     return found
 
 
@@ -172,6 +173,7 @@ def test_init_writes_schemas_and_points_profiles_at_them(
     target = _schema_target(root / "profiles/sam-rivera.yaml")
     assert target == (root / ".postrun/schema/profile.json").resolve() and target.is_file()
     assert _schema_target(root / "content/site.yaml").name == "site.json"
+    assert _schema_target(root / "content/protocol.de.yaml").name == "protocol-texts.json"
     readme = (root / "README.md").read_text("utf-8")
     assert field_table(SCHEMAS["profile"]) in readme
     assert field_table(SCHEMAS["protocol"]) in readme

@@ -16,7 +16,8 @@ SCHEMA_FOLDER = ".postrun/schema"
 
 
 def json_schema(kind: str) -> dict[str, Any]:
-    """The JSON Schema of one file kind (``profile``, ``site``, ``protocol``, ``exercise``)."""
+    """The JSON Schema of one file kind (``profile``, ``site``, ``protocol``, ``exercise``,
+    ``protocol-texts``)."""
     schema = SCHEMAS[kind]
     return {
         "$schema": JSON_SCHEMA_DRAFT,
@@ -71,6 +72,10 @@ def _property(spec: Spec) -> dict[str, Any]:
         prop.update(type="array", items={"type": "string"})
     elif kind == "mapping":
         prop.update(_object(spec.fields))
+    elif kind == "by_id":
+        prop.update(type="object", additionalProperties=_object(spec.fields))
+        if spec.pattern:
+            prop["propertyNames"] = {"pattern": spec.pattern}
     else:
         prop.update(type="array", items=_object(spec.fields))
     if spec.default not in (None, "", ()):
@@ -104,6 +109,8 @@ def _flat(fields: tuple[Spec, ...], prefix: str) -> list[tuple[str, Spec]]:
             result.extend(_flat(spec.fields, name + "."))
         elif spec.kind == "list":
             result.extend(_flat(spec.fields, name + "[]."))
+        elif spec.kind == "by_id":
+            result.extend(_flat(spec.fields, name + ".ID."))
     return result
 
 

@@ -16,6 +16,8 @@ def load_exercises(root: Path, problems: Problems, render: MarkdownRenderer) -> 
     folder = root / "content" / "exercises"
     result: dict[str, Exercise] = {}
     for path in sorted(folder.glob("*.md")):
+        if "." in path.stem:
+            continue  # ID.de.md: a translation (load/translations.py)
         rel = f"content/exercises/{path.name}"
         if not SLUG_RE.fullmatch(path.stem):
             problems.add(
@@ -29,13 +31,13 @@ def load_exercises(root: Path, problems: Problems, render: MarkdownRenderer) -> 
         text = read_text(path, rel, problems)
         if text is None:
             continue
-        exercise = _exercise(path.stem, text, rel, root, problems, render)
+        exercise = read_exercise(path.stem, text, rel, root, problems, render)
         if exercise is not None:
             result[exercise.id] = exercise
     return result
 
 
-def _exercise(
+def read_exercise(
     ex_id: str, text: str, rel: str, root: Path, problems: Problems, render: MarkdownRenderer
 ) -> Exercise | None:
     data, body, body_line = split_front_matter(text, rel, problems)

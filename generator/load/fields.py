@@ -241,6 +241,21 @@ class Fields:
             for i, (v, line) in enumerate(zip(value, value.item_lines, strict=True))
         ]
 
+    def by_id(self, key: str, required: bool = False) -> list[tuple[str, int, Any]]:
+        """(id, line, value) for each entry of a mapping keyed by ids, e.g. ``phases: {core:
+        …}`` in a protocol's texts."""
+        value = self.raw(key, required)
+        if value is _MISSING:
+            return []
+        if not isinstance(value, YMap):
+            self.error(
+                key,
+                f"`{self.name(key)}` must be a mapping of `id: …` lines",
+                "write one id per indented line, e.g. `  core: …`",
+            )
+            return []
+        return [(str(k), value.key_lines.get(k, value.line), v) for k, v in value.items()]
+
     def item_fields(self, name: str, line: int, value: Any) -> Fields | None:
         if not isinstance(value, YMap):
             self.problems.add(
@@ -281,6 +296,8 @@ class Fields:
             return self.clock(key)
         if kind == "mapping":
             return self.mapping(key, spec.required)
+        if kind == "by_id":
+            return self.by_id(key, spec.required)
         return self.items(key, spec.required)
 
     def matches(self, spec: Spec, value: str) -> bool:

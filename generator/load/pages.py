@@ -31,6 +31,8 @@ def reserved_page(page_id: str) -> bool:
 def load_pages(root: Path, problems: Problems, render: MarkdownRenderer) -> tuple[Page, ...]:
     pages: list[Page] = []
     for path in sorted((root / "content" / "pages").glob("*.md")):
+        if "." in path.stem:
+            continue  # NAME.de.md: a translation (load/translations.py)
         rel = f"content/pages/{path.name}"
         if not SLUG_RE.fullmatch(path.stem):
             problems.add(
@@ -55,18 +57,9 @@ def load_pages(root: Path, problems: Problems, render: MarkdownRenderer) -> tupl
         text = read_text(path, rel, problems)
         if text is None:
             continue
-        data, body, body_line = split_front_matter(text, rel, problems)
-        if data is None:
-            continue
-        start = len(problems.errors)
-        f = Fields(data, rel, problems)
-        title = f.text("title", required=True)
-        order = f.integer("order", -1000, 1000, default=100)
-        summary = f.text("summary")
-        f.finish()
-        if _fresh(problems, start):
-            html = render(body, (rel, body_line, problems))
-            pages.append(Page(path.stem, title, order or 0, html, summary))
+        page = read_page(path.stem, text, rel, problems, render)
+        if page is not None:
+            pages.append(page)
     if not any(p.id == "safety" for p in pages) and not (root / "content/pages/safety.md").exists():
         problems.add(
             "content/pages/safety.md",
@@ -76,3 +69,23 @@ def load_pages(root: Path, problems: Problems, render: MarkdownRenderer) -> tupl
             "every client's site links to it: restore it with `postrun init` defaults",
         )
     return tuple(sorted(pages, key=lambda p: (p.order, p.id)))
+
+
+def read_page(
+    page_id: str, text: str, rel: str, problems: Problems, render: MarkdownRenderer
+) -> Page | None:
+    """One guide page from its text: title, order and summary between the --- lines, then
+    Markdown (None when it has errors, which are in ``problems``)."""
+    data, body, body_line = split_front_matter(text, rel, problems)
+    if data is None:
+        return None
+    start = len(problems.errors)
+    f = Fields(data, rel, problems)
+    title = f.text("title", required=True)
+    order = f.integer("order", -1000, 1000, default=100)
+    summary = f.text("summary")
+    f.finish()
+    if not _fresh(problems, start):
+        return None
+    html = render(body, (rel, body_line, problems))
+    return Page(page_id, title, order or 0, html, summary)

@@ -202,6 +202,7 @@ def _symptoms(f: Fields, key: str, taken: tuple[Symptom, ...] = ()) -> tuple[Sym
             continue
         sid = sf.read(spec.field("id"))
         label = sf.read(spec.field("label"))
+        word = sf.read(spec.field("word"))
         sf.finish(spec.names)
         if sid and not sf.matches(spec.field("id"), sid):
             sf.error("id", f"`{name}.id` must be a short lower-case name (got {sid!r})")
@@ -210,7 +211,7 @@ def _symptoms(f: Fields, key: str, taken: tuple[Symptom, ...] = ()) -> tuple[Sym
         elif sid == "none":
             sf.error("id", "`none` is reserved for a check-in without symptoms")
         elif sid:
-            symptoms.append(Symptom(sid, label))
+            symptoms.append(Symptom(sid, label, word))
     return tuple(symptoms)
 
 

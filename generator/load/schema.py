@@ -29,6 +29,7 @@ Kind = Literal[
     "lines",  # a list of text lines (``choices``: when they must be known ids)
     "mapping",  # nested ``fields``
     "list",  # a list of mappings, each with ``fields``
+    "by_id",  # a mapping from ids to nested ``fields``
 ]
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
@@ -135,6 +136,9 @@ _SYMPTOM = (
     Spec("id", "text", "A short lower-case name, used in check-ins.", required=True,
          pattern=ID_PATTERN),
     Spec("label", "text", "The words her pages use for it.", required=True),
+    Spec("word", "text",
+         "A word or two for it in sentences such as \"walk if you feel pain, heaviness …\" "
+         "(default: its id).", default=""),
 )
 
 PROTOCOL = FileSchema(
@@ -378,5 +382,39 @@ PROFILE = FileSchema(
     ),
 )
 
-SCHEMAS: dict[str, FileSchema] = {s.kind: s for s in (PROFILE, SITE, PROTOCOL, EXERCISE)}
+# ---------------------------------------------------------------- content/protocol.LANG.yaml
+
+_SYMPTOM_WORDS = (
+    Spec("label", "text", "The words her pages use for it."),
+    Spec("word", "text", "A word or two for it in sentences (\"walk if you feel …\")."),
+)
+
+PROTOCOL_TEXTS = FileSchema(
+    "protocol-texts",
+    "content/protocol.LANG.yaml",
+    "The protocol's words in one more language (LANG: de, es, fr, en), found by the ids of "
+    "protocol.yaml; only words, never numbers",
+    (
+        Spec("phases", "by_id", "Each phase's words, under its id (`core:`, `run_walk:` …).",
+             pattern=ID_PATTERN, fields=(
+                 Spec("title", "text", "Its name on her pages."),
+                 Spec("summary", "text", "One sentence about it for her overview."),
+             )),
+        Spec("hold_symptoms", "by_id", "Each hold symptom's words, under its id (`pain:` …).",
+             pattern=ID_PATTERN, fields=_SYMPTOM_WORDS),
+        Spec("stop_symptoms", "by_id", "Each stop symptom's words, under its id (`bulge:` …).",
+             pattern=ID_PATTERN, fields=_SYMPTOM_WORDS),
+        Spec("rest_suggestion", "text", "What her rest days suggest."),
+        Spec("readiness_tests", "by_id",
+             "Each readiness test's words, under its exercise id (`test-walk:` …).",
+             pattern=SLUG_PATTERN, fields=(
+                 Spec("target", "text", "What counts as a pass, e.g. `20 pro Bein`."),
+                 Spec("title", "text", "Its name on her checklist."),
+             )),
+    ),
+)
+
+SCHEMAS: dict[str, FileSchema] = {
+    s.kind: s for s in (PROFILE, SITE, PROTOCOL, EXERCISE, PROTOCOL_TEXTS)
+}
 """Every file kind, by the name ``postrun schema KIND`` takes."""

@@ -20,6 +20,7 @@ from .protocol import load_protocol
 from .read import MAX_MEDIA_BYTES, Refused, read_input
 from .secret import workspace_secret
 from .site import load_site
+from .translations import load_translations, with_translations
 
 
 def load_workspace(
@@ -47,7 +48,9 @@ def load_workspace(
     site = load_site(root, problems)
     exercises = load_exercises(root, problems, render)
     pages = load_pages(root, problems, render)
-    broken = frozenset(p.stem for p in (root / "content/exercises").glob("*.md")) - set(exercises)
+    broken = frozenset(
+        p.stem for p in (root / "content/exercises").glob("*.md") if "." not in p.stem
+    ) - set(exercises)
     protocol = load_protocol(root, problems, exercises, broken)
     too_large = None if protocol is None else plan_size_problem(protocol)
     if too_large is not None:
@@ -70,9 +73,10 @@ def load_workspace(
             "warning",
         )
     media = _media(root, problems)
+    translated = load_translations(root, problems, render, exercises, pages, protocol)
     problems.raise_if_errors()
     assert site is not None and protocol is not None
-    content = Content(site, protocol, exercises, pages, media)
+    content = with_translations(Content(site, protocol, exercises, pages, media), translated)
     return Workspace(root, content, profiles, tuple(refs), secret), problems
 
 

@@ -53,7 +53,7 @@ def words(items: Iterable[str]) -> str:
 def hold_words(protocol: Protocol) -> str:
     """The protocol's hold signs in a few words, e.g. ``pain, heaviness, leakage …``: every
     page, the calendar and the plan take the symptoms' wording from here."""
-    return words(s.id for s in protocol.hold_symptoms)
+    return words(s.word or s.id for s in protocol.hold_symptoms)
 
 
 def stop_words(protocol: Protocol) -> str:

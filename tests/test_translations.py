@@ -1,0 +1,230 @@
+"""The coach's content per language (issue #17 point 5): ``ID.LANG.md``, ``NAME.LANG.md`` and
+``protocol.LANG.yaml`` chosen per client language, never changing a number; the shipped German
+content and the protocol's words complete; ``check`` counting what has no translation."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from generator.cli import cli
+from generator.load import load_workspace
+from generator.load.translations import protocol_text_names
+from generator.models import Content
+
+from .conftest import REPO, Workspace
+
+
+def run(runner: CliRunner, root: Path, *args: str) -> tuple[int, str]:
+    result = runner.invoke(cli, ["-C", str(root), *args])
+    return result.exit_code, result.output
+
+
+def line_of(text: str, fragment: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
+def front_matter(path: Path) -> Any:
+    return yaml.safe_load(path.read_text("utf-8").split("---\n", 2)[1])
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Content:
+    workspace, problems = load_workspace(REPO, keep_profiles=False)
+    assert not problems.errors
+    return workspace.content
+
+
+# ------------------------------------------------------------------ the shipped content
+
+
+def test_shipped_german_content_covers_every_default_file(shipped: Content) -> None:
+    german = shipped.translations["de"]
+    assert german.exercises == set(shipped.exercises)
+    assert german.pages == {p.id for p in shipped.pages}
+    assert german.protocol_file == "content/protocol.de.yaml"
+    assert german.protocol_missing == ()
+    for lang in ("es", "fr"):
+        assert shipped.translations[lang].protocol_missing == (), lang
+
+
+@pytest.mark.parametrize("folder", ["exercises", "pages"])
+def test_shipped_german_files_keep_every_field_and_number(folder: str) -> None:
+    """Same front matter keys; ids, numbers, sources, pictures unchanged; the words German."""
+    defaults = sorted(p for p in (REPO / "content" / folder).glob("*.md") if "." not in p.stem)
+    for path in defaults:
+        german_path = path.with_name(f"{path.stem}.de.md")
+        assert german_path.is_file(), f"{german_path.name} is missing"
+        english, german = front_matter(path), front_matter(german_path)
+        assert set(german) == set(english), path.name
+        for key in ("category", "sources", "image", "video", "order"):
+            assert german.get(key) == english.get(key), (path.name, key)
+        for level, dose in (english.get("levels") or {}).items():
+            mine = german["levels"][level]
+            assert set(mine) == set(dose), (path.name, level)
+            assert {k: v for k, v in mine.items() if k not in ("how", "per")} == {
+                k: v for k, v in dose.items() if k not in ("how", "per")
+            }, (path.name, level)
+        assert german["title"] != english["title"] or path.stem == "references", path.name
+
+
+def test_every_protocol_text_is_given_in_every_shipped_language(shipped: Content) -> None:
+    names = protocol_text_names(shipped.protocol, shipped.exercises)
+    for lang in ("de", "es", "fr"):
+        data = yaml.safe_load((REPO / f"content/protocol.{lang}.yaml").read_text("utf-8"))
+        given = {
+            f"{key}.{item}.{part}"
+            for key in ("phases", "hold_symptoms", "stop_symptoms", "readiness_tests")
+            for item, words in data[key].items()
+            for part in words
+        } | {"rest_suggestion"}
+        assert set(names) <= given, (lang, set(names) - given)
+        assert {f"readiness_tests.{t.id}.target" for t in shipped.protocol.readiness_tests} \
+            <= given, lang
+
+
+def test_content_is_chosen_by_base_language_with_fallback(shipped: Content) -> None:
+    german = shipped.for_language("de-AT")
+    assert german is shipped.for_language("de")
+    assert german.exercises["dead-bug"].file == "content/exercises/dead-bug.de.md"
+    assert german.protocol.phases[0].title == "Rumpf und Beckenboden"
+    assert german.protocol.hold_symptoms[0].word == "Schmerzen"
+    assert german.protocol.readiness_tests[0].target == "30 Minuten"
+    assert shipped.for_language("en-GB") is shipped
+    spanish = shipped.for_language("es")
+    # No Spanish exercise files: the default ones, with the protocol's Spanish words.
+    assert spanish.exercises["dead-bug"] is shipped.exercises["dead-bug"]
+    assert spanish.pages == shipped.pages
+    assert spanish.protocol.rest_suggestion.startswith("Descansa")
+    assert spanish.protocol.readiness_tests[0].title == "Prueba de caminar"
+    # Words only: every number and exercise list is the default protocol's.
+    assert spanish.protocol.stages is shipped.protocol.stages
+    assert [p.exercises for p in spanish.protocol.phases] == [
+        p.exercises for p in shipped.protocol.phases
+    ]
+
+
+# ------------------------------------------------------------------ mistakes
+
+
+def test_translated_files_with_wrong_names_or_doses_are_errors(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    german = (REPO / "content/exercises/dead-bug.de.md").read_text("utf-8")
+    changed = german.replace("    sets: 3", "    sets: 4")
+    changed = changed.replace("category: core", "category: hip")
+    root = workspace({
+        "content/exercises/dead-bug.de.md": changed,
+        "content/exercises/dead-bug.de-AT.md": german,
+        "content/exercises/dead-bug.german.md": german,
+        "content/exercises/dead-bugs.fr.md": german,
+        "content/pages/tip.es.md": (REPO / "content/pages/tips.de.md").read_text("utf-8"),
+    })
+    code, out = run(runner, root, "check")
+    assert code == 1, out
+    rel = "content/exercises/dead-bug.de.md"
+    assert f"{rel}:{line_of(changed, 'category:')}: category: `category` is hip here but core " \
+        "in content/exercises/dead-bug.md" in out
+    sets = line_of(changed, "sets: 4")
+    assert f"{rel}:{sets}: levels.intermediate.sets: `levels.intermediate.sets` is 4 here " \
+        "but 3" in out
+    assert "hint: a translation changes words only" in out
+    assert "dead-bug.de-AT.md: unknown language 'de-AT' in the file name — hint: name the " \
+        "file dead-bug.de.md" in out
+    assert "dead-bug.german.md: unknown language 'german'" in out and "postrun speaks" in out
+    assert "content/exercises/dead-bugs.fr.md: dead-bugs.fr.md is a translation of " \
+        "dead-bugs.md, which does not exist — hint: a translation needs the default file" in out
+    assert "content/pages/tip.es.md: tip.es.md is a translation of tip.md" in out
+
+
+def test_protocol_texts_give_words_only_for_known_ids(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    text = (
+        "earliest_run_weeks: 6\n"
+        "phases:\n"
+        "  core: {title: Rumpf, weeks: 1}\n"
+        "  gaol: {title: Ziel}\n"
+        "  goal: {title: \"\"}\n"
+        "hold_symptoms:\n"
+        "  bulge: {label: Vorwölbung}\n"
+        "  pain: Schmerzen\n"
+        "readiness_tests:\n"
+        "  test-walk: {target: 30 Minuten, exercise: test-walk}\n"
+        "titel: x\n"
+    )
+    root = workspace({"content/protocol.de.yaml": text, "content/protocol.xx.yaml": "{}\n"})
+    code, out = run(runner, root, "check")
+    assert code == 1, out
+    rel = "content/protocol.de.yaml"
+    expected = [
+        f"{rel}:1: earliest_run_weeks: `earliest_run_weeks` cannot be given per language — "
+        "hint: a translation gives the protocol's words only",
+        f"{rel}:3: phases.core.weeks: `phases.core.weeks` cannot be given per language",
+        f"{rel}:4: phases.gaol: unknown id `gaol` under `phases` — hint: did you mean `goal`?",
+        f"{rel}:5: phases.goal.title: `phases.goal.title` is empty",
+        f"{rel}:7: hold_symptoms.bulge: unknown id `bulge` under `hold_symptoms` — hint: "
+        "`bulge` is one of the stop symptoms: move it there",
+        f"{rel}:8: hold_symptoms.pain: `hold_symptoms.pain` must be a mapping of words — "
+        "hint: write `pain: {label: …, word: …}`",
+        f"{rel}:10: readiness_tests.test-walk.exercise: `readiness_tests.test-walk.exercise` "
+        "cannot be given per language",
+        f"{rel}:11: titel: unknown field `titel`",
+        "content/protocol.xx.yaml: unknown language 'xx' in the file name",
+    ]
+    for line in expected:
+        assert line in out, line
+
+
+# ------------------------------------------------------------------ check's counts
+
+
+def test_check_counts_what_has_no_version_in_a_language_in_use(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    site = (REPO / "content/site.yaml").read_text("utf-8").replace("language: en", "language: de")
+    overlay = (REPO / "content/protocol.de.yaml").read_text("utf-8")
+    overlay = re.sub(r"\n    summary: Finde sanft[^\n]*", "", overlay)
+    root = workspace({
+        "content/site.yaml": site,
+        "content/protocol.de.yaml": overlay,
+        "content/exercises/dead-bug.de.md": None,
+        "content/exercises/lunge.de.md": None,
+        "content/pages/tips.de.md": None,
+    })
+    code, out = run(runner, root, "check")
+    assert code == 0, out
+    assert "content/exercises/: warning: 2 of 21 exercises and 1 of 4 pages have no German " \
+        "version (dead-bug, lunge, tips); clients Lena Okafor, Priya Shah, Sam Rivera use " \
+        "German" in out
+    assert "hint: add content/exercises/dead-bug.de.md" in out
+    assert "content/protocol.de.yaml: warning: content/protocol.de.yaml leaves 1 of 34 of the " \
+        "protocol's texts in the default language (phases.core.summary)" in out
+    # A language with only the protocol's words: every exercise and page is counted.
+    (root / "content/site.yaml").write_text(site.replace("language: de", "language: es"), "utf-8")
+    code, out = run(runner, root, "check")
+    assert code == 0, out
+    assert "21 of 21 exercises and 4 of 4 pages have no Spanish version" in out
+    assert "protocol.es.yaml" not in out
+
+
+def test_the_shipped_content_needs_no_translation_warning(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    root = tmp_path / "praxis"
+    result = runner.invoke(cli, ["init", str(root), "--language", "de"])
+    assert result.exit_code == 0, result.output
+    assert "language: de\n" in (root / "content/site.yaml").read_text("utf-8")
+    for rel in ("content/exercises/dead-bug.de.md", "content/pages/safety.de.md",
+                "content/protocol.de.yaml", "content/protocol.es.yaml"):
+        assert (root / rel).is_file(), rel
+    code, out = run(runner, root, "check")
+    assert code == 0, out
+    assert "version" not in out and "protocol.de.yaml" not in out, out
+    refused = runner.invoke(cli, ["init", str(tmp_path / "x"), "--language", "klingon"])
+    assert refused.exit_code == 2 and "--language" in refused.output
