@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from markupsafe import Markup, escape
 
+from .i18n import DEFAULT_LANGUAGE, Words, words
 from .models import Plan, Session
 
 WIDTH = 640
@@ -57,13 +58,9 @@ def _fmt(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _day(value: date) -> str:
-    return f"{value:%a} {value.day} {value:%b %Y}"
-
-
-def _minutes(seconds: int) -> str:
+def _minutes(seconds: int, w: Words) -> str:
     minutes = round(seconds / 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return w.ngettext("%(num)s minute", "%(num)s minutes", minutes)
 
 
 def bands(plan: Plan) -> tuple[Band, ...]:
@@ -97,8 +94,10 @@ class _Scale:
         return TOP + PLOT_H - seconds / 60 / self.top_minutes * PLOT_H
 
 
-def progress_chart(plan: Plan) -> Chart | None:
-    """The chart of her plan, or None when it has no run/walk."""
+def progress_chart(plan: Plan, w: Words | None = None) -> Chart | None:
+    """The chart of her plan, or None when it has no run/walk; its words in ``w``'s language
+    (default: postrun's own English)."""
+    w = w or words(DEFAULT_LANGUAGE)
     runs = [s for s in plan.sessions if s.kind == "run_walk"]
     if not runs:
         return None
@@ -107,28 +106,29 @@ def progress_chart(plan: Plan) -> Chart | None:
     top_minutes = max(10, -(-max(s.jog_seconds for s in runs) // 600) * 10)
     scale = _Scale(start, PLOT_W / days, top_minutes)
     shaded = bands(plan)
-    label = "Chart: minutes of jogging in each run/walk of your plan"
+    label = w.gettext("Chart: minutes of jogging in each run/walk of your plan")
+    today_word = escape(w.gettext("Today"))
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-labelledby="chart-title" focusable="false">',
         f'<title id="chart-title">{escape(label)}</title>',
         *_band_parts(scale, shaded),
-        *_grid_parts(scale),
-        *_month_parts(scale, end),
+        *_grid_parts(scale, w),
+        *_month_parts(scale, end, w),
         *_bar_parts(scale, runs, shaded),
-        *_goal_parts(scale, plan),
+        *_goal_parts(scale, plan, w),
         f'<line class="chart-axis-line" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + PLOT_H}" '
         f'y2="{TOP + PLOT_H}"/>',
         # Placed by app.js at today's date; hidden until then (and without scripts).
         f'<g class="chart-today" id="chart-today" visibility="hidden">'
         f'<line x1="{LEFT}" x2="{LEFT}" y1="{TOP - 4}" y2="{TOP + PLOT_H}"/>'
-        f'<text class="chart-label" x="{LEFT}" y="{TOP - 10}">Today</text></g>',
+        f'<text class="chart-label" x="{LEFT}" y="{TOP - 10}">{today_word}</text></g>',
         "</svg>",
     ]
     return Chart(
         svg=Markup("".join(parts)),
         label=label,
-        summary=_summary(plan, runs, shaded),
+        summary=_summary(plan, runs, shaded, w),
         start=start,
         days=days,
         left=LEFT,
@@ -147,18 +147,18 @@ def _band_parts(scale: _Scale, shaded: tuple[Band, ...]) -> Iterator[str]:
         )
 
 
-def _grid_parts(scale: _Scale) -> Iterator[str]:
+def _grid_parts(scale: _Scale, w: Words) -> Iterator[str]:
     """A grid line and label every 10 minutes of jogging."""
     for minutes in range(0, scale.top_minutes + 1, 10):
         gy = _fmt(scale.y(minutes * 60))
         yield f'<line class="chart-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{gy}" y2="{gy}"/>'
         yield (
             f'<text class="chart-axis" x="{LEFT - 8}" y="{gy}" text-anchor="end" '
-            f'dominant-baseline="middle">{minutes} min</text>'
+            f'dominant-baseline="middle">{escape(w.minutes(minutes))}</text>'
         )
 
 
-def _month_parts(scale: _Scale, end: date) -> Iterator[str]:
+def _month_parts(scale: _Scale, end: date, w: Words) -> Iterator[str]:
     """A tick and the month's name at the first of each month of the plan."""
     start = scale.start
     month = date(start.year, start.month, 1)
@@ -169,7 +169,8 @@ def _month_parts(scale: _Scale, end: date) -> Iterator[str]:
                 f'<line class="chart-tick" x1="{mx}" x2="{mx}" y1="{TOP + PLOT_H}" '
                 f'y2="{TOP + PLOT_H + 5}"/>'
             )
-            yield f'<text class="chart-axis" x="{mx}" y="{HEIGHT - 6}">{month:%b}</text>'
+            name = escape(w.date(month, "month_abbr"))
+            yield f'<text class="chart-axis" x="{mx}" y="{HEIGHT - 6}">{name}</text>'
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
@@ -188,29 +189,47 @@ def _bar_parts(scale: _Scale, runs: list[Session], shaded: tuple[Band, ...]) -> 
         )
 
 
-def _goal_parts(scale: _Scale, plan: Plan) -> Iterator[str]:
+def _goal_parts(scale: _Scale, plan: Plan, w: Words) -> Iterator[str]:
     """Her goal's day, when it falls inside the plan."""
     goal = plan.profile.goal
     if goal and goal.date and plan.start <= goal.date <= plan.end:
         gx = _fmt(scale.x(goal.date) + scale.per_day / 2)
+        word = escape(w.gettext("Goal"))
         yield f'<line class="chart-goal" x1="{gx}" x2="{gx}" y1="{TOP - 4}" y2="{TOP + PLOT_H}"/>'
         yield (
             f'<text class="chart-label chart-goal-label" x="{gx}" y="{TOP - 10}" '
-            f'text-anchor="end">Goal</text>'
+            f'text-anchor="end">{word}</text>'
         )
 
 
-def _summary(plan: Plan, runs: list[Session], shaded: tuple[Band, ...]) -> str:
+def _summary(plan: Plan, runs: list[Session], shaded: tuple[Band, ...], w: Words) -> str:
     first, last = runs[0], runs[-1]
     most = max(runs, key=lambda s: s.jog_seconds)
-    words = [
-        f"{len(runs)} run/walks from {_day(first.date)} to {_day(last.date)}: jogging grows "
-        f"from {_minutes(first.jog_seconds)} to {_minutes(most.jog_seconds)}"
+
+    def day(value: date) -> str:
+        return w.date(value, "dayyear")
+
+    said = [
+        w.ngettext(
+            "%(num)s run/walk from %(first)s to %(last)s: jogging grows from %(least)s to "
+            "%(most)s",
+            "%(num)s run/walks from %(first)s to %(last)s: jogging grows from %(least)s to "
+            "%(most)s",
+            len(runs),
+            first=day(first.date),
+            last=day(last.date),
+            least=_minutes(first.jog_seconds, w),
+            most=_minutes(most.jog_seconds, w),
+        )
     ]
-    names = {"hold": "on hold", "stop": "stopped", "break": "a break"}
+    names = {
+        "hold": w.gettext("on hold %(start)s to %(end)s"),
+        "stop": w.gettext("stopped %(start)s to %(end)s"),
+        "break": w.gettext("a break %(start)s to %(end)s"),
+    }
     for band in shaded:
-        words.append(f"{names[band.kind]} {_day(band.start)} to {_day(band.end)}")
+        said.append(names[band.kind] % {"start": day(band.start), "end": day(band.end)})
     goal = plan.profile.goal
     if goal and goal.date:
-        words.append(f"goal: {goal.label} on {_day(goal.date)}")
-    return "; ".join(words) + "."
+        said.append(w.gettext("goal: %(goal)s on %(date)s", goal=goal.label, date=day(goal.date)))
+    return "; ".join(said) + "."

@@ -21,10 +21,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from .i18n import DEFAULT_LANGUAGE, N_, Words, words
 from .models import Plan, Session, Site
 
 DURATIONS = {"strength": 30 * 60, "readiness": 45 * 60}
-TITLES = {"strength": "Strength", "readiness": "Readiness check", "run_walk": "Run/walk"}
+TITLES = {"strength": N_("Strength"), "readiness": N_("Readiness check"),
+          "run_walk": N_("Run/walk")}
+"""Message ids: each title is written in her language."""
 
 
 def uid(plan: Plan, kind: str, number: int) -> str:
@@ -80,31 +83,45 @@ def _vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
     return bytes(zone.to_ical()).replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 
 
-def _description(session: Session, plan: Plan) -> str:
+def _description(session: Session, plan: Plan, w: Words) -> str:
+    _ = w.gettext
     if session.kind == "run_walk":
-        lines = [session.summary, f"Stage {session.stage}: {session.reason}."]
+        lines = [
+            session.summary,
+            _("Stage %(stage)s: %(reason)s.", stage=session.stage, reason=session.reason),
+        ]
         if plan.profile.breastfeeding:
-            lines.append("Feed or pump before you go.")
-        lines.append(f"Walk instead of jogging if you feel {plan.hold_words}.")
+            lines.append(_("Feed or pump before you go."))
+        lines.append(_("Walk instead of jogging if you feel %(signs)s.", signs=plan.hold_words))
         return "\n".join(lines)
     if session.kind == "strength":
-        return "\n".join(f"{d.title}: {d.dosage.text()}" for d in session.exercises)
+        return "\n".join(f"{d.title}: {w.dose(d.dosage)}" for d in session.exercises)
     tests = [f"{t.title}: {t.target}" for t in plan.readiness]
-    return f"Each test without {plan.hold_words}.\n" + "\n".join(tests)
+    return _("Each test without %(signs)s.", signs=plan.hold_words) + "\n" + "\n".join(tests)
 
 
-def calendar_ics(plan: Plan, site: Site, stamp: datetime | None, week_of: dict[date, str]) -> bytes:
-    """The client's calendar. ``week_of`` maps a date to its week page (for the event URL)."""
+def calendar_ics(
+    plan: Plan,
+    site: Site,
+    stamp: datetime | None,
+    week_of: dict[date, str],
+    w: Words | None = None,
+) -> bytes:
+    """The client's calendar, its words in ``w``'s language (default: postrun's own English).
+    ``week_of`` maps a date to its week page (for the event URL)."""
+    w = w or words(DEFAULT_LANGUAGE)
+    _ = w.gettext
     profile = plan.profile
     zone = ZoneInfo(profile.timezone) if profile.timezone else None
     timed = zone is not None and profile.session_time is not None
+    name = _("Running plan · %(practice)s", practice=site.practice)
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         "PRODID:-//postrun//return-to-running plan//EN",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape(f'Running plan · {site.practice}')}",
+        f"X-WR-CALNAME:{escape(name)}",
     ]
     out = [fold(line) for line in lines]
     if timed:
@@ -117,16 +134,16 @@ def calendar_ics(plan: Plan, site: Site, stamp: datetime | None, week_of: dict[d
         if session.kind == "rest":
             continue
         counters[session.kind] = counters.get(session.kind, 0) + 1
-        title = TITLES[session.kind]
+        title = _(TITLES[session.kind])
         if session.kind == "run_walk":
-            title = f"{title} · stage {session.stage}"
+            title = _("%(title)s · stage %(stage)s", title=title, stage=session.stage)
         event = [
             "BEGIN:VEVENT",
             f"UID:{uid(plan, session.kind, counters[session.kind])}",
             f"DTSTAMP:{dtstamp}",
             f"SEQUENCE:{sequence}",
             f"SUMMARY:{escape(title)}",
-            f"DESCRIPTION:{escape(_description(session, plan))}",
+            f"DESCRIPTION:{escape(_description(session, plan, w))}",
         ]
         if timed:
             assert profile.session_time is not None
@@ -154,7 +171,9 @@ def calendar_ics(plan: Plan, site: Site, stamp: datetime | None, week_of: dict[d
             f"UID:{uid(plan, 'goal', 1)}",
             f"DTSTAMP:{dtstamp}",
             f"SEQUENCE:{sequence}",
-            f"SUMMARY:{escape(f'Goal: {goal.label}' if goal.label else 'Goal day')}",
+            "SUMMARY:" + escape(
+                _("Goal: %(goal)s", goal=goal.label) if goal.label else _("Goal day")
+            ),
             f"DTSTART;VALUE=DATE:{goal.date:%Y%m%d}",
             f"DTEND;VALUE=DATE:{goal.date + timedelta(days=1):%Y%m%d}",
             "TRANSP:TRANSPARENT",

@@ -12,14 +12,12 @@ from typing import Any
 
 from .chart import progress_chart
 from .models import Content, Page, Plan, Site
-from .plan import duration
 from .views import (
     Link,
+    Local,
     SymptomGroup,
     clock,
     exercise_file,
-    key_dates,
-    months,
     other_variant,
     plan_id,
     webcal_url,
@@ -38,16 +36,22 @@ __all__ = [
 
 
 def base_context(
-    plan: Plan, content: Content, pages: Sequence[Page], groups: Sequence[SymptomGroup]
+    plan: Plan,
+    content: Content,
+    pages: Sequence[Page],
+    groups: Sequence[SymptomGroup],
+    view: Local,
 ) -> dict[str, Any]:
-    """The context every page of hers shares."""
+    """The context every page of hers shares, in her language (``view``)."""
+    _ = view.words.gettext
     return {
         "plan": plan,
         "client": plan.profile,
+        "view": view,
         "nav": [
-            Link("index.html", "Overview"),
-            Link("calendar.html", "Calendar"),
-            Link("readiness.html", "Readiness"),
+            Link("index.html", _("Overview")),
+            Link("calendar.html", _("Calendar")),
+            Link("readiness.html", _("Readiness")),
             *(Link(f"{p.id}.html", p.title) for p in pages),
         ],
         "weeks": plan.weeks,
@@ -70,22 +74,28 @@ def base_context(
 
 def overview_context(plan: Plan, base: dict[str, Any], content: Content) -> dict[str, Any]:
     last = content.protocol.stages[-1]
+    view: Local = base["view"]
+    words = view.words
+    final = words.gettext(
+        "First %(duration)s continuous jog", duration=words.duration(last.main_seconds)
+    )
     return {
         **base,
-        "page_title": "Overview",
+        "page_title": words.gettext("Overview"),
         "current": "index.html",
-        "key_dates": key_dates(plan, f"First {duration(last.main_seconds)} continuous jog"),
-        "chart": progress_chart(plan),
+        "key_dates": view.key_dates(plan, final),
+        "chart": progress_chart(plan, words),
     }
 
 
 def week_contexts(plan: Plan, base: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     """(file name, context) of each of her week pages."""
     weeks = plan.weeks
+    _ = base["view"].words.gettext
     for week in weeks:
         yield week_file(week.number), {
             **base,
-            "page_title": f"Week {week.number}",
+            "page_title": _("Week %(number)s", number=week.number),
             "current": "",
             "week": week,
             "prev_week": weeks[week.number - 2] if week.number > 1 else None,
@@ -97,12 +107,13 @@ def exercise_contexts(
     plan: Plan, base: dict[str, Any], content: Content
 ) -> Iterator[tuple[str, tuple[str, ...], dict[str, Any]]]:
     """(file name, shared-page key, context) of each exercise page of her plan: the same for
-    every client at her level."""
+    every client at her level and in her language."""
     level = plan.profile.level
+    tag = base["view"].words.tag
     other_level = "intermediate" if level == "beginner" else "beginner"
     for ex_id in plan.exercise_ids:
         exercise = content.exercises[ex_id]
-        yield exercise_file(ex_id), ("exercise", ex_id, level), {
+        yield exercise_file(ex_id), ("exercise", ex_id, level, tag), {
             **base,
             "page_title": exercise.title,
             "current": "",
@@ -116,8 +127,9 @@ def guide_contexts(
     plan: Plan, base: dict[str, Any], pages: Sequence[Page]
 ) -> Iterator[tuple[str, tuple[str, ...], dict[str, Any]]]:
     """(file name, shared-page key, context) of each guide page (content/pages)."""
+    tag = base["view"].words.tag
     for page in pages:
-        yield f"{page.id}.html", ("page", page.id, plan.profile.level), {
+        yield f"{page.id}.html", ("page", page.id, plan.profile.level, tag), {
             **base,
             "page_title": page.title,
             "current": f"{page.id}.html",
@@ -128,7 +140,7 @@ def guide_contexts(
 def readiness_context(plan: Plan, base: dict[str, Any]) -> dict[str, Any]:
     return {
         **base,
-        "page_title": "Readiness checklist",
+        "page_title": base["view"].words.gettext("Readiness checklist"),
         "current": "readiness.html",
         "readiness_session": next((s for s in plan.sessions if s.kind == "readiness"), None),
         "first_run": next((s for s in plan.sessions if s.kind == "run_walk"), None),
@@ -138,9 +150,9 @@ def readiness_context(plan: Plan, base: dict[str, Any]) -> dict[str, Any]:
 def calendar_context(plan: Plan, base: dict[str, Any], site: Site) -> dict[str, Any]:
     return {
         **base,
-        "page_title": "Calendar",
+        "page_title": base["view"].words.gettext("Calendar"),
         "current": "calendar.html",
-        "months": list(months(plan)),
+        "months": list(base["view"].months(plan)),
         "listed": [s for s in plan.sessions if s.kind != "rest"],
         # A protected calendar is downloaded after unlocking, never subscribed to.
         "webcal_url": None

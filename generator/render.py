@@ -14,12 +14,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment, Template
+
 from . import __version__
 from .errors import PostrunError, Problem
+from .i18n import catalog_digest, client_language, script_words
 from .ical import calendar_ics
 from .load.read import MAX_MEDIA_BYTES
 from .models import Content, Plan, Workspace
@@ -42,17 +48,13 @@ from .templating import (
     template_problem,
 )
 from .views import (
-    DECISION_LABELS,
-    KIND_ICONS,
-    KIND_LABELS,
+    Local,
     coach_links,
     exercise_file,
-    kind_label,
-    mark,
+    local,
     part_seconds,
     segments_json,
     symptom_groups,
-    time_tag,
     week_file,
 )
 
@@ -67,6 +69,10 @@ __all__ = [
     "template_problem",
 ]
 ASSETS = ("assets/style.css", "assets/app.js", "assets/icon.svg")
+WORDS_JS = "assets/words.js"
+"""The scripts' words in her language (not written for English)."""
+SCRIPTS = ("assets/app.js", "assets/unlock.js")
+"""The scripts whose messages (``t("…")``, ``tn("…", "…", n)``) words.js translates."""
 RESERVED_PAGE_IDS = frozenset({"index", "readiness", "calendar", "plan", "404", "offline"})
 PAGE_TEMPLATES = (
     "overview", "week", "offline", "exercise", "readiness", "calendar", "page", "root", "404"
@@ -105,44 +111,93 @@ class Renderer:
         own = workspace.root / "templates"
         self._folders = (own, default_templates()) if own.is_dir() else (default_templates(),)
         self.own_templates = own if own.is_dir() else None
-        self._env = make_environment(
-            self._folders, self.own_templates, bytecode_dir, self._globals()
-        )
+        self._bytecode_dir = bytecode_dir
+        self._languages: dict[str, _Language] = {}
+        self._compiling: Environment | None = None
+        self._js_messages: list[str | tuple[str, str]] | None = None
+        self._lang = self._language(self.content.site.language)
+        """The language of the pages being written (the site's, then each client's)."""
         with self.template_errors():
-            self._templates = {
-                name: self._env.get_template(f"{name}.html") for name in PAGE_TEMPLATES
-            }
-            self._manifest_template = self._env.get_template("manifest.webmanifest")
             self._sw_template = self._env.get_template("sw.js")
             self._assets = {path: self.template_file(path) for path in ASSETS}
         self._media = {
             rel: self.shared.share(self._media_file(rel)) for rel in self.content.media
         }
-        self.shared_names: frozenset[str] = frozenset(self._assets) | frozenset(self._media)
+        self.shared_names: frozenset[str] = (
+            frozenset(self._assets) | frozenset(self._media) | {WORDS_JS}
+        )
         """Files that are the same for every client (assets, media): never encrypted."""
         self.pages = [p for p in self.content.pages if p.id not in RESERVED_PAGE_IDS]
         self.symptom_groups = symptom_groups(self.content.protocol)
 
-    def _globals(self) -> dict[str, Any]:
-        """What every template sees besides its page's own context."""
+    def _globals(self, tag: str) -> dict[str, Any]:
+        """What every template sees besides its page's own context (and the words of its
+        language, :func:`.templating.make_environment`)."""
         return dict(
             site=self.content.site,
-            kind_labels=KIND_LABELS,
-            kind_icons=KIND_ICONS,
-            decision_labels=DECISION_LABELS,
             csp=CSP,
             version=__version__,
             week_file=week_file,
             exercise_file=exercise_file,
-            shared_card=self.shared.card,
+            shared_card=partial(self.shared.card, lang=tag),
             once=self._once,
-            time_tag=time_tag,
-            mark=mark,
-            kind_label=kind_label,
             segments_json=segments_json,
             part_seconds=part_seconds,
             coach_links=coach_links(self.content.site),
         )
+
+    # ------------------------------------------------------------------ languages
+
+    @property
+    def _env(self) -> Environment:
+        """The Environment in use (the one being compiled, else the current language's)."""
+        return self._compiling or self._lang.env
+
+    def _language(self, tag: str) -> _Language:
+        """The compiled templates of one language (made on first use, once per build): each
+        language has its own Environment, its messages folded in when compiled."""
+        found = self._languages.get(tag)
+        if found is None:
+            view = local(tag)
+            cache = None
+            if self._bytecode_dir is not None:
+                cache = self._bytecode_dir / f"{tag}-{catalog_digest()}"
+            env = self._compiling = make_environment(
+                self._folders, self.own_templates, cache, self._globals(tag), view
+            )
+            try:
+                with self.template_errors():
+                    templates = {
+                        name: env.get_template(f"{name}.html") for name in PAGE_TEMPLATES
+                    }
+                    manifest = env.get_template("manifest.webmanifest")
+            finally:
+                self._compiling = None
+            words_js = script_words(tag, self._script_messages())
+            if words_js is not None:
+                words_js = self.shared.share(words_js)
+            found = self._languages[tag] = _Language(
+                tag, view, env, templates, manifest, words_js
+            )
+        return found
+
+    def _script_messages(self) -> list[str | tuple[str, str]]:
+        """The messages of the scripts (as ``pybabel extract`` finds them), once per build."""
+        if self._js_messages is None:
+            from babel.messages.extract import extract
+
+            found: dict[str | tuple[str, str], None] = {}
+            for rel in SCRIPTS:
+                source = BytesIO(self.template_file(rel))
+                for _line, message, _comments, _context in extract(
+                    "javascript", source, keywords={"t": None, "tn": (1, 2)}
+                ):
+                    if isinstance(message, str):
+                        found[message] = None
+                    else:
+                        found[(str(message[0]), str(message[1]))] = None
+            self._js_messages = list(found)
+        return self._js_messages
 
     # ------------------------------------------------------------------ for encrypt.py
 
@@ -182,6 +237,8 @@ class Renderer:
     # ------------------------------------------------------------------ the site root
 
     def root_files(self) -> dict[str, bytes]:
+        self._lang = self._language(self.content.site.language)
+        _ = self._lang.view.words.gettext
         ctx: dict[str, Any] = {
             "nav": [],
             "page_title": self.content.site.practice,
@@ -190,7 +247,7 @@ class Renderer:
         }
         return {
             "index.html": self._html("root", ctx),
-            "404.html": self._html("404", {**ctx, "page_title": "Page not found"}),
+            "404.html": self._html("404", {**ctx, "page_title": _("Page not found")}),
             "robots.txt": b"User-agent: *\nDisallow: /\n",
             ".nojekyll": b"",
         }
@@ -201,8 +258,10 @@ class Renderer:
         """Every file of one client's folder, relative to ``site/<slug>/``; with a
         ``passphrase``, as published when protected (see ``encrypt.py``)."""
         self._client_once.clear()
+        lang = self._lang = self._language(client_language(plan.profile, self.content.site))
+        words = lang.view.words
         content = self.content
-        base = base_context(plan, content, self.pages, self.symptom_groups)
+        base = base_context(plan, content, self.pages, self.symptom_groups, lang.view)
         files = {"index.html": self._html("overview", overview_context(plan, base, content))}
         for name, context in week_contexts(plan, base):
             files[name] = self._html("week", context)
@@ -211,15 +270,17 @@ class Renderer:
         files["readiness.html"] = self._html("readiness", readiness_context(plan, base))
         files["calendar.html"] = self._html("calendar", calendar_context(plan, base, content.site))
         files["offline.html"] = self._html(
-            "offline", {**base, "page_title": "You are offline", "current": ""}
+            "offline", {**base, "page_title": words.gettext("You are offline"), "current": ""}
         )
         for name, key, context in guide_contexts(plan, base, self.pages):
             files[name] = self._shared_html(key, "page", context)
         week_of = {d.date: week_file(w.number) for w in plan.weeks for d in w.days}
-        files["calendar.ics"] = calendar_ics(plan, self.content.site, self.stamp, week_of)
+        files["calendar.ics"] = calendar_ics(plan, self.content.site, self.stamp, week_of, words)
         files["plan.json"] = plan_json_bytes(plan)
-        files["manifest.webmanifest"] = self._manifest_template.render(base).encode("utf-8")
+        files["manifest.webmanifest"] = lang.manifest.render(base).encode("utf-8")
         files.update(self._assets)
+        if lang.words_js is not None:
+            files[WORDS_JS] = lang.words_js
         for ex_id in plan.exercise_ids:
             image = self.content.exercises[ex_id].image
             if image is not None:
@@ -265,7 +326,20 @@ class Renderer:
 
     def _html(self, name: str, context: dict[str, Any]) -> bytes:
         with self.template_errors():
-            return self._templates[name].render(context).encode("utf-8")
+            return self._lang.templates[name].render(context).encode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class _Language:
+    """One language's compiled templates and view pieces, within one build."""
+
+    tag: str
+    view: Local
+    env: Environment
+    templates: dict[str, Template]
+    manifest: Template
+    words_js: bytes | None
+    """``assets/words.js`` (None for English)."""
 
 
 def check_templates(workspace: Workspace, sample: Plan | None) -> list[Problem]:

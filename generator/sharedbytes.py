@@ -40,15 +40,18 @@ class SharedBytes:
             page = self._pages[key] = self.share(make())
         return page
 
-    def card(self, session: Session, card: Any, level: int = 3, variant: str = "") -> Any:
+    def card(
+        self, session: Session, card: Any, level: int = 3, variant: str = "", lang: str = ""
+    ) -> Any:
         """A session card that is the same for every client (strength, readiness, rest): made
         once per build and reused; run/walk cards carry her dates and log, so are made each
         time. ``card`` is the template's own macro, so overriding the template still works;
-        ``variant`` is anything else of hers the card shows (her session time)."""
+        ``variant`` is anything else of hers the card shows (her session time), ``lang`` the
+        language it is written in."""
         if session.kind == "run_walk":
             return card(session, level)
         key = (session.kind, session.exercises, session.summary, session.notice,
-               session.reason, level, variant)
+               session.reason, level, variant, lang)
         html = self._cards.get(key)
         if html is None:
             html = self._cards[key] = card(session, level)

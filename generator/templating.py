@@ -29,18 +29,10 @@ from jinja2 import (
 from jinja2.loaders import split_template_path
 
 from .errors import PostrunError, Problem, cut
+from .i18n import DEFAULT_LANGUAGE, translations
+from .jinja_i18n import CompiledTranslations, install
 from .load.read import MAX_FILE_BYTES, Refused, read_input
-from .plan import duration
-from .views import (
-    iso,
-    kind_label,
-    long_date,
-    mark,
-    short_date,
-    short_day,
-    time_tag,
-    week_file,
-)
+from .views import Local, iso, week_file
 
 __all__ = [
     "default_templates",
@@ -73,9 +65,12 @@ def make_environment(
     own: Path | None,
     bytecode_dir: Path | None,
     globals_: Mapping[str, Any],
+    view: Local,
 ) -> Environment:
-    """The build's one Jinja2 environment: templates from ``folders`` (``own``, the coach's
-    overrides, read through the guarded way in), postrun's filters, and ``globals_``."""
+    """The build's Jinja2 environment for one language (``view``): templates from
+    ``folders`` (``own``, the coach's overrides, read through the guarded way in), postrun's
+    filters, and ``globals_``. Its messages are translated when a template is compiled
+    (:mod:`.jinja_i18n`), so ``bytecode_dir`` must be the language's own."""
     env = Environment(
         loader=ChoiceLoader(
             [_OwnTemplates(str(f)) if f == own else FileSystemLoader(str(f)) for f in folders]
@@ -90,22 +85,40 @@ def make_environment(
         bytecode_cache=_bytecode_cache(bytecode_dir),
         # One Renderer per build: never stat the template files again on every page.
         auto_reload=False,
+        extensions=[CompiledTranslations],
     )
+    words = view.words
+    install(env, translations(words.tag))
     # Filters compile to direct calls; a global called as a function goes through Jinja's
     # context.call, several times dearer, so the pieces written on every day use filters.
     filters: dict[str, Callable[..., Any]] = dict(
-        day=short_day,
-        long_date=long_date,
-        short_date=short_date,
-        duration=duration,
+        day=view.short_day,
+        long_date=view.long_date,
+        short_date=view.short_date,
+        month_title=view.month_title,
+        duration=view.duration,
+        number=words.number,
         iso=iso,
-        time_tag=time_tag,
+        time_tag=view.time_tag,
         week_file=week_file,
-        mark=mark,
-        kind_label=kind_label,
+        mark=view.mark,
+        kind_label=view.kind_label,
+        level_label=view.level_label,
+        dose_text=view.dose_text,
     )
     env.filters.update(filters)
     env.globals.update(globals_)
+    env.globals.update(
+        lang=words.tag,
+        words_js=words.tag != DEFAULT_LANGUAGE,
+        weekdays=view.weekdays,
+        kind_labels=view.kind_labels,
+        kind_icons=view.kind_icons,
+        mark=view.mark,
+        decision_labels=view.decision_labels,
+        time_tag=view.time_tag,
+        kind_label=view.kind_label,
+    )
     return env
 
 

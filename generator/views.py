@@ -8,60 +8,30 @@ from __future__ import annotations
 import json
 import re
 from calendar import Calendar
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, time
 from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from .models import Exercise, Plan, Protocol, Segment, Session, Site, Symptom, Variant
+from .i18n import N_, Words, words
+from .models import (
+    Exercise,
+    Plan,
+    Protocol,
+    Segment,
+    Session,
+    Site,
+    Symptom,
+    Variant,
+)
 
 
 @lru_cache(maxsize=8192)
 def iso(value: date) -> str:
     """``2026-11-24``: written several times for every day of every page."""
     return value.isoformat()
-
-
-@lru_cache(maxsize=8192)
-def short_day(value: date) -> str:
-    return f"{value:%a} {value.day} {value:%b}"
-
-
-@lru_cache(maxsize=8192)
-def long_date(value: date) -> str:
-    return f"{value:%A} {value.day} {value:%B %Y}"
-
-
-@lru_cache(maxsize=8192)
-def short_date(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
-
-
-_TIME_FORMATS: dict[str, Callable[[date], str]] = {
-    "day": short_day,
-    "long": long_date,
-    "short": short_date,
-    "dayyear": lambda d: f"{short_day(d)} {d.year}",
-}
-
-
-@lru_cache(maxsize=8192)
-def time_tag(value: date, style: str = "day") -> Markup:
-    """``<time datetime="2026-11-24">Tue 24 Nov</time>``: dates are written on every page."""
-    return Markup(f'<time datetime="{value.isoformat()}">{_TIME_FORMATS[style](value)}</time>')
-
-
-@lru_cache(maxsize=16)
-def mark(kind: str) -> Markup:
-    """The letter/icon of a session kind: decoration beside its written label."""
-    return Markup(f'<span class="mark mark-{kind}" aria-hidden="true">{KIND_ICONS[kind]}</span>')
-
-
-@lru_cache(maxsize=16)
-def kind_label(kind: str) -> Markup:
-    return mark(kind) + Markup(f' <span class="kind-name">{escape(KIND_LABELS[kind])}</span>')
 
 
 @lru_cache(maxsize=256)
@@ -92,19 +62,21 @@ def exercise_file(ex_id: str) -> str:
 
 
 KIND_LABELS = {
-    "strength": "Strength",
-    "readiness": "Readiness check",
-    "run_walk": "Run/walk",
-    "rest": "Rest or cross-train",
+    "strength": N_("Strength"),
+    "readiness": N_("Readiness check"),
+    "run_walk": N_("Run/walk"),
+    "rest": N_("Rest or cross-train"),
 }
 KIND_ICONS = {"strength": "S", "readiness": "✓", "run_walk": "R", "rest": "·"}
 DECISION_LABELS = {
-    "first": "First run",
-    "progress": "Step up",
-    "repeat": "Repeat",
-    "held": "On hold",
-    "step_back": "Step back",
+    "first": N_("First run"),
+    "progress": N_("Step up"),
+    "repeat": N_("Repeat"),
+    "held": N_("On hold"),
+    "step_back": N_("Step back"),
 }
+LEVEL_LABELS = {"beginner": N_("Beginner"), "intermediate": N_("Intermediate")}
+"""Message ids (English); :class:`Local` holds them in her language."""
 
 
 def other_variant(exercise: Exercise, level: str) -> Variant | None:
@@ -133,29 +105,6 @@ class KeyDate:
     href: str
 
 
-def key_dates(plan: Plan, final_label: str) -> list[KeyDate]:
-    def week_of(day: date) -> str:
-        for week in plan.weeks:
-            if week.days and week.days[0].date <= day <= week.days[-1].date:
-                return week_file(week.number)
-        return "calendar.html"
-
-    result = [
-        KeyDate("Plan starts", plan.start, week_of(plan.start)),
-        KeyDate("Earliest day to run", plan.earliest_run_date, week_of(plan.earliest_run_date)),
-    ]
-    if plan.readiness_date:
-        result.append(KeyDate("Readiness check", plan.readiness_date, week_of(plan.readiness_date)))
-    if plan.first_run_date:
-        result.append(KeyDate("First run/walk", plan.first_run_date, week_of(plan.first_run_date)))
-    if plan.final_stage_date:
-        result.append(KeyDate(final_label, plan.final_stage_date, week_of(plan.final_stage_date)))
-    goal = plan.profile.goal
-    if goal and goal.date:
-        result.append(KeyDate(f"Goal: {goal.label}", goal.date, week_of(goal.date)))
-    return sorted(result, key=lambda k: k.date)
-
-
 @dataclass(frozen=True, slots=True)
 class CalendarCell:
     """One day of a month grid, laid out as data: the template only places these strings
@@ -176,62 +125,11 @@ class CalendarCell:
 EMPTY_CELL = CalendarCell(None, (), "", "", Markup(""), "", Markup(""))
 
 
-@lru_cache(maxsize=4096)
-def _cell_time(value: date) -> Markup:
-    return Markup(
-        f'<time class="cal-num" datetime="{value.isoformat()}"><span class="visually-hidden">'
-        f'{escape(short_day(value))}</span><span aria-hidden="true">{value.day}</span></time>'
-    )
-
-
-@lru_cache(maxsize=256)
-def _cell_kinds(kinds: tuple[str, ...]) -> tuple[str, Markup]:
-    classes = "".join(f" has-{k}" for k in kinds)
-    marks = []
-    for kind in kinds:
-        label = Markup('<span class="visually-hidden">: %s</span>') % KIND_LABELS[kind]
-        marks.append(label if kind == "rest" else Markup('<span class="cal-mark">') + mark(kind)
-                     + label + Markup("</span>"))
-    return classes, Markup("\n            ").join(marks)
-
-
-def calendar_cell(day: date, sessions: tuple[Session, ...], href: str) -> CalendarCell:
-    classes, marks = _cell_kinds(tuple(s.kind for s in sessions))
-    return CalendarCell(day, sessions, href, day.isoformat(), _cell_time(day), classes, marks)
-
-
 @dataclass(frozen=True, slots=True)
 class Month:
     title: str
     id: str
     rows: tuple[tuple[CalendarCell, ...], ...]
-
-
-def months(plan: Plan) -> Iterator[Month]:
-    by_day: dict[date, tuple[Session, ...]] = {}
-    href: dict[date, str] = {}
-    for week in plan.weeks:
-        for day in week.days:
-            by_day[day.date] = day.sessions
-            href[day.date] = f"{week_file(week.number)}#d{day.date.isoformat()}"
-    cal = Calendar(firstweekday=0)
-    year, month = plan.start.year, plan.start.month
-    while (year, month) <= (plan.end.year, plan.end.month):
-        rows = []
-        for dates in cal.monthdatescalendar(year, month):
-            rows.append(
-                tuple(
-                    calendar_cell(d, by_day.get(d, ()), href.get(d, ""))
-                    if d.month == month
-                    else EMPTY_CELL
-                    for d in dates
-                )
-            )
-        first = date(year, month, 1)
-        yield Month(f"{first:%B %Y}", f"m{first:%Y-%m}", tuple(rows))
-        month += 1
-        if month > 12:
-            year, month = year + 1, 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,3 +162,163 @@ def coach_links(site: Site) -> CoachLinks:
 def clock(value: time | None) -> str:
     """Her session time as written on her pages, ``07:30`` (empty when she has none)."""
     return f"{value:%H:%M}" if value is not None else ""
+
+
+class Local:
+    """The view pieces written in one language (dates, labels, key dates, month grids): one
+    per language and build, each date and label made once (these are written on every day of
+    every page)."""
+
+    def __init__(self, words: Words) -> None:
+        self.words = words
+        _ = words.gettext
+        self.kind_labels = {kind: _(label) for kind, label in KIND_LABELS.items()}
+        self.decision_labels = {key: _(label) for key, label in DECISION_LABELS.items()}
+        self.level_labels = {key: _(label) for key, label in LEVEL_LABELS.items()}
+        self.weekdays = tuple(zip(words.weekdays("abbreviated"), words.weekdays(), strict=True))
+        """(Mon, Monday) … (Sun, Sunday): the month grids' column heads."""
+        # The pieces written on every day of every page: each made once, and looked up by
+        # C-level caches (a filter call that hits costs no Python frame).
+        self.short_day = lru_cache(maxsize=None)(self._short_day)
+        self.long_date = lru_cache(maxsize=None)(self._long_date)
+        self.short_date = lru_cache(maxsize=None)(self._short_date)
+        self.month_title = lru_cache(maxsize=None)(self._month_title)
+        self.time_tag = lru_cache(maxsize=None)(self._time_tag)
+        self.kind_label = lru_cache(maxsize=None)(self._kind_label)
+        self.kind_icons = {
+            **KIND_ICONS,
+            # The letters are messages too (German writes K for Kraft).
+            "strength": words.pgettext("session mark", "S"),
+            "run_walk": words.pgettext("session mark", "R"),
+        }
+        self.mark = lru_cache(maxsize=None)(self._mark)
+        self.duration = lru_cache(maxsize=None)(words.duration)
+        self.dose_text = lru_cache(maxsize=None)(words.dose)
+        self._cell_times: dict[date, Markup] = {}
+        self._cell_kinds: dict[tuple[str, ...], tuple[str, Markup]] = {}
+
+    def _short_day(self, value: date) -> str:
+        return self.words.date(value, "day")
+
+    def _long_date(self, value: date) -> str:
+        return self.words.date(value, "long")
+
+    def _short_date(self, value: date) -> str:
+        return self.words.date(value, "short")
+
+    def _month_title(self, value: date) -> str:
+        return self.words.date(value, "month")
+
+    def _time_tag(self, value: date, style: str = "day") -> Markup:
+        """``<time datetime="2026-11-24">Tue 24 Nov</time>``: dates are on every page."""
+        text = escape(self.words.date(value, style))
+        return Markup(f'<time datetime="{value.isoformat()}">{text}</time>')
+
+    def _mark(self, kind: str) -> Markup:
+        """The letter/icon of a session kind: decoration beside its written label."""
+        return Markup(
+            f'<span class="mark mark-{kind}" aria-hidden="true">{self.kind_icons[kind]}</span>'
+        )
+
+    def _kind_label(self, kind: str) -> Markup:
+        return self.mark(kind) + Markup(
+            f' <span class="kind-name">{escape(self.kind_labels[kind])}</span>'
+        )
+
+    def level_label(self, level: str) -> str:
+        return self.level_labels.get(level, level)
+
+    def key_dates(self, plan: Plan, final_label: str) -> list[KeyDate]:
+        _ = self.words.gettext
+
+        def week_of(day: date) -> str:
+            for week in plan.weeks:
+                if week.days and week.days[0].date <= day <= week.days[-1].date:
+                    return week_file(week.number)
+            return "calendar.html"
+
+        result = [
+            KeyDate(_("Plan starts"), plan.start, week_of(plan.start)),
+            KeyDate(_("Earliest day to run"), plan.earliest_run_date,
+                    week_of(plan.earliest_run_date)),
+        ]
+        if plan.readiness_date:
+            result.append(
+                KeyDate(_("Readiness check"), plan.readiness_date, week_of(plan.readiness_date))
+            )
+        if plan.first_run_date:
+            result.append(
+                KeyDate(_("First run/walk"), plan.first_run_date, week_of(plan.first_run_date))
+            )
+        if plan.final_stage_date:
+            result.append(
+                KeyDate(final_label, plan.final_stage_date, week_of(plan.final_stage_date))
+            )
+        goal = plan.profile.goal
+        if goal and goal.date:
+            result.append(
+                KeyDate(_("Goal: %(goal)s", goal=goal.label), goal.date, week_of(goal.date))
+            )
+        return sorted(result, key=lambda k: k.date)
+
+    def _cell_time(self, value: date) -> Markup:
+        found = self._cell_times.get(value)
+        if found is None:
+            found = self._cell_times[value] = Markup(
+                f'<time class="cal-num" datetime="{value.isoformat()}"><span '
+                f'class="visually-hidden">{escape(self.short_day(value))}</span><span '
+                f'aria-hidden="true">{value.day}</span></time>'
+            )
+        return found
+
+    def _kinds(self, kinds: tuple[str, ...]) -> tuple[str, Markup]:
+        found = self._cell_kinds.get(kinds)
+        if found is None:
+            classes = "".join(f" has-{k}" for k in kinds)
+            marks = []
+            for kind in kinds:
+                label = Markup('<span class="visually-hidden">: %s</span>') % (
+                    self.kind_labels[kind]
+                )
+                marks.append(label if kind == "rest" else Markup('<span class="cal-mark">')
+                             + self.mark(kind) + label + Markup("</span>"))
+            found = self._cell_kinds[kinds] = (classes, Markup("\n            ").join(marks))
+        return found
+
+    def calendar_cell(self, day: date, sessions: tuple[Session, ...], href: str) -> CalendarCell:
+        classes, marks = self._kinds(tuple(s.kind for s in sessions))
+        return CalendarCell(
+            day, sessions, href, day.isoformat(), self._cell_time(day), classes, marks
+        )
+
+    def months(self, plan: Plan) -> Iterator[Month]:
+        by_day: dict[date, tuple[Session, ...]] = {}
+        href: dict[date, str] = {}
+        for week in plan.weeks:
+            for day in week.days:
+                by_day[day.date] = day.sessions
+                href[day.date] = f"{week_file(week.number)}#d{day.date.isoformat()}"
+        cal = Calendar(firstweekday=0)
+        year, month = plan.start.year, plan.start.month
+        while (year, month) <= (plan.end.year, plan.end.month):
+            rows = []
+            for dates in cal.monthdatescalendar(year, month):
+                rows.append(
+                    tuple(
+                        self.calendar_cell(d, by_day.get(d, ()), href.get(d, ""))
+                        if d.month == month
+                        else EMPTY_CELL
+                        for d in dates
+                    )
+                )
+            first = date(year, month, 1)
+            yield Month(self.month_title(first), f"m{first:%Y-%m}", tuple(rows))
+            month += 1
+            if month > 12:
+                year, month = year + 1, 1
+
+
+@lru_cache(maxsize=16)
+def local(tag: str) -> Local:
+    """The :class:`Local` of a language tag, made once per process."""
+    return Local(words(tag))

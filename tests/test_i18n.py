@@ -4,8 +4,14 @@ Cheap tests only: a German build is shared by the whole module (``german_site``)
 
 from __future__ import annotations
 
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
+from icalendar import Calendar
 
 from generator.cli import cli
 from generator.i18n import (
@@ -17,10 +23,12 @@ from generator.i18n import (
     client_language,
     gettext,
     parse_language,
+    words,
 )
 from generator.models import Site
+from generator.render import Renderer
 
-from .conftest import REPO, Workspace
+from .conftest import PRIYA, REPO, SAM, Workspace
 
 # ------------------------------------------------------------------ tags
 
@@ -45,7 +53,7 @@ def test_unknown_tags_are_refused_with_the_languages_postrun_speaks(tag: str) ->
 def test_base_language_picks_the_catalog_and_the_full_tag_the_dates() -> None:
     assert base_language("de-AT") == "de"
     assert str(babel_locale("de-AT")) == "de_AT"
-    assert gettext("de-AT", "Overview") == gettext("de", "Overview")
+    assert gettext("de-AT", "Overview") == gettext("de", "Overview") == "Übersicht"
 
 
 def test_client_language_is_hers_else_the_practice_s() -> None:
@@ -85,3 +93,97 @@ def test_a_region_postrun_knows_passes_check(runner: CliRunner, workspace: Works
     root = workspace({"profiles/sam-rivera.yaml": sam})
     result = runner.invoke(cli, ["-C", str(root), "check"])
     assert result.exit_code == 0, result.output
+
+
+# ------------------------------------------------------------------ CLDR: dates and units
+
+
+def test_region_variants_pick_their_date_formats_and_plain_en_keeps_postrun_s_own() -> None:
+    day = date(2026, 11, 24)
+    assert words("en").date(day) == "Tue 24 Nov"
+    assert words("en").date(day, "long") == "Tuesday 24 November 2026"
+    assert words("en-US").date(day) == "Tue, Nov 24"
+    assert words("en-US").date(day, "long") == "Tuesday, November 24, 2026"
+    assert words("en-GB").date(day, "short") == "24 Nov 2026"
+    assert words("de").date(day, "long") == "Dienstag, 24. November 2026"
+    assert words("de-AT").date(date(2027, 1, 5), "month") == "Jänner 2027"
+    assert words("es").date(day, "long") == "martes, 24 de noviembre de 2026"
+    assert words("fr").weekdays()[0] == "lundi"
+
+
+def test_durations_by_cldr_units() -> None:
+    assert words("en").duration(60) == "1 min"
+    assert words("en").duration(90) == "1 min 30 s"
+    assert words("de").duration(60) == "1 Min."
+    assert words("de").duration(90) == "1 Min. 30 Sek."
+    assert words("es").duration(45) == "45 s"
+
+
+# ------------------------------------------------------------------ a German practice
+
+
+@pytest.fixture(scope="module")
+def german_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example workspace as a German practice, Priya a Spanish client in it: built once."""
+    root = tmp_path_factory.mktemp("german") / "ws"
+    for name in ("content", "templates", "profiles"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / ".postrun-secret", root / ".postrun-secret")
+    site = root / "content" / "site.yaml"
+    site.write_text(site.read_text("utf-8").replace("language: en", "language: de"), "utf-8")
+    priya = root / "profiles" / "priya-shah.yaml"
+    priya.write_text(priya.read_text("utf-8") + "language: es\n", "utf-8")
+    result = CliRunner().invoke(cli, ["-C", str(root), "build", "-q"])
+    assert result.exit_code == 0, result.output
+    return root / "site"
+
+
+def test_a_german_practice_writes_german(german_site: Path) -> None:
+    sam = german_site / SAM
+    week = (sam / "week-07.html").read_text("utf-8")
+    assert '<html lang="de">' in week
+    assert "<h1>Woche 7</h1>" in week
+    assert ">Mo., 30. Nov.</time>" in week
+    for english in (">Overview<", ">Calendar<", "Skip to main content", "After your run"):
+        assert english not in week, english
+    calendar = (sam / "calendar.html").read_text("utf-8")
+    assert '<abbr title="Montag">Mo</abbr>' in calendar
+    assert "Dezember 2026" in calendar
+    manifest = json.loads((sam / "manifest.webmanifest").read_text("utf-8"))
+    assert manifest["lang"] == "de"
+    assert manifest["short_name"] == "Plan von Sam"
+    script = (sam / "assets" / "words.js").read_text("utf-8")
+    assert 'lang: "de"' in script and '"Jog for {time}":"{time} joggen"' in script
+    root = (german_site / "index.html").read_text("utf-8")
+    assert '<html lang="de">' in root and "private Trainingspläne" in root
+    assert "Seite nicht gefunden" in (german_site / "404.html").read_text("utf-8")
+
+
+def test_a_spanish_client_in_a_german_practice_gets_spanish(german_site: Path) -> None:
+    week = (german_site / PRIYA / "week-02.html").read_text("utf-8")
+    assert '<html lang="es">' in week and "<h1>Semana 2</h1>" in week
+    script = (german_site / PRIYA / "assets" / "words.js").read_text("utf-8")
+    assert 'lang: "es"' in script
+    # Shared pages (exercises) are made per language: hers are Spanish, Sam's German.
+    priya_ex = next((german_site / PRIYA).glob("exercise-*.html")).name
+    assert "Cómo se hace" in (german_site / PRIYA / priya_ex).read_text("utf-8")
+    assert "So geht es" in (german_site / SAM / priya_ex).read_text("utf-8")
+
+
+def test_her_calendar_file_speaks_her_language(german_site: Path) -> None:
+    calendar = Calendar.from_ical((german_site / SAM / "calendar.ics").read_bytes())
+    titles = {str(e["SUMMARY"]) for e in calendar.walk("VEVENT")}
+    assert {"Kraft", "Startklar-Check", "Laufen/Gehen · Stufe 1"} <= titles
+    assert str(calendar["X-WR-CALNAME"]).startswith("Laufplan · ")
+    spanish = Calendar.from_ical((german_site / PRIYA / "calendar.ics").read_bytes())
+    assert "Fuerza" in {str(e["SUMMARY"]) for e in spanish.walk("VEVENT")}
+
+
+def test_templates_are_translated_when_compiled_not_on_every_page(workspace: Workspace) -> None:
+    from generator.load.workspace import load_workspace
+
+    renderer = Renderer(load_workspace(workspace())[0])
+    env = renderer._language("de").env
+    source = (REPO / "templates" / "base.html").read_text("utf-8")
+    code = env.compile(source, "base.html", raw=True)
+    assert "Zum Inhalt springen" in code and "gettext" not in code

@@ -11,6 +11,13 @@
 "use strict";
 
 (function () {
+  // Her language (assets/words.js, see app.js); English is the message itself.
+  var WORDS = window.postrunWords || null;
+  function t(message) {
+    var found = WORDS && WORDS.messages[message];
+    return typeof found === "string" ? found : message;
+  }
+
   var payload = document.getElementById("postrun-payload");
   if (!payload) { return; }
   var form = document.querySelector("[data-unlock]");
@@ -178,8 +185,8 @@
         note.setAttribute("data-download-failed", "");
         link.parentNode.appendChild(note);
       }
-      note.textContent = "The file could not be opened here. Open your plan from the link " +
-        "your coach sent you (https://…) and try again.";
+      note.textContent = t("The file could not be opened here. Open your plan from the link " +
+        "your coach sent you (https://…) and try again.");
     });
   }
 
@@ -201,10 +208,10 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    if (!input.value) { fail("Please type your passphrase."); return; }
+    if (!input.value) { fail(t("Please type your passphrase.")); return; }
     button.disabled = true;
     error.hidden = true;
-    busy.textContent = "Unlocking…";
+    busy.textContent = t("Unlocking…");
     var derived = null;
     deriveKey(input.value).then(function (key) {
       derived = key;
@@ -215,7 +222,7 @@
       }).catch(function () { /* not remembered: she types it again on the next page */ })
         .then(function () { unlock(derived, html); });
     }, function () {
-      fail("That passphrase did not work. Check it and try again.");
+      fail(t("That passphrase did not work. Check it and try again."));
     });
   });
 

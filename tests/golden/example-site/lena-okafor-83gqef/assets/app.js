@@ -10,6 +10,32 @@
 "use strict";
 
 (function () {
+  // Her language: assets/words.js (written for a client whose language is not English) sets
+  // window.postrunWords = {lang, plural, messages}; English is the message itself. Messages
+  // are extracted with `pybabel extract` (keywords t and tn) into postrun's catalogs.
+  var WORDS = window.postrunWords || null;
+
+  function fill(text, params) {
+    return params ? text.replace(/\{(\w+)\}/g, function (all, key) {
+      return Object.prototype.hasOwnProperty.call(params, key) ? String(params[key]) : all;
+    }) : text;
+  }
+
+  function t(message, params) {
+    var found = WORDS && WORDS.messages[message];
+    return fill(typeof found === "string" ? found : message, params);
+  }
+
+  // The singular or plural form for `n` ({n} in the text is the number).
+  function tn(singular, plural, n, params) {
+    var forms = WORDS && WORDS.messages[singular];
+    var text = Array.isArray(forms) ? forms[WORDS.plural(n)] || forms[forms.length - 1] :
+      n === 1 ? singular : plural;
+    var all = { n: n };
+    Object.keys(params || {}).forEach(function (k) { all[k] = params[k]; });
+    return fill(text, all);
+  }
+
   function iso(d) {
     function pad(n) { return (n < 10 ? "0" : "") + n; }
     return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
@@ -41,7 +67,7 @@
     document.querySelectorAll("[data-date]").forEach(function (el) {
       if (el.getAttribute("data-date") !== today) { return; }
       el.classList.add("is-today");
-      slotOf(el).appendChild(label("Today", "today-tag"));
+      slotOf(el).appendChild(label(t("Today"), "today-tag"));
       // In the calendar's month grid, the row of today is the current week.
       var row = el.closest(".month-grid tr");
       if (row) { row.classList.add("is-current-week"); }
@@ -51,7 +77,7 @@
     document.querySelectorAll("[data-start][data-end]").forEach(function (el) {
       if (el.getAttribute("data-start") <= today && today <= el.getAttribute("data-end")) {
         el.classList.add("is-current");
-        slotOf(el).appendChild(label("This week", "current-tag"));
+        slotOf(el).appendChild(label(t("This week"), "current-tag"));
         current = current || el;
       }
     });
@@ -60,7 +86,7 @@
       if (el.getAttribute("data-from") <= today && today <= el.getAttribute("data-to")) {
         el.classList.add("is-now");
         var heading = el.querySelector("h3") || el;
-        heading.appendChild(label("Now", "current-tag"));
+        heading.appendChild(label(t("Now"), "current-tag"));
       }
     });
 
@@ -78,16 +104,16 @@
     if (current) {
       var link = current.querySelector("a");
       box.appendChild(document.createTextNode(
-        "You are in week " + current.getAttribute("data-week") + ": "));
+        t("You are in week {week}: ", { week: current.getAttribute("data-week") })));
       var a = document.createElement("a");
       a.href = link.getAttribute("href") + "#d" + today;
-      a.textContent = "see the whole week";
+      a.textContent = t("see the whole week");
       box.appendChild(a);
     } else if (today < weeks[0].getAttribute("data-start")) {
-      box.textContent = "Your plan starts on " + shownDate(weeks[0], 0) + ".";
+      box.textContent = t("Your plan starts on {date}.", { date: shownDate(weeks[0], 0) });
     } else {
-      box.textContent = "Your plan ended on " + shownDate(weeks[weeks.length - 1], 1) +
-        ". Ask your coach what comes next.";
+      box.textContent = t("Your plan ended on {date}. Ask your coach what comes next.",
+        { date: shownDate(weeks[weeks.length - 1], 1) });
     }
     box.hidden = false;
     var hint = document.querySelector("[data-today-hint]");
@@ -105,7 +131,8 @@
     var found = source.content.querySelectorAll('[data-day="' + today + '"]');
     list.textContent = "";
     found.forEach(function (item) { list.appendChild(document.importNode(item, true)); });
-    heading.textContent = longDay(today) + (found.length ? "" : ": nothing planned. Rest well.");
+    heading.textContent = found.length ? longDay(today) :
+      t("{date}: nothing planned. Rest well.", { date: longDay(today) });
     list.hidden = !found.length;
     box.hidden = false;
   }
@@ -119,16 +146,34 @@
     return new Date(Number(parts[0]), Number(parts[1]) - 1, Number(parts[2]));
   }
 
+  // Her language's date, by the browser's own CLDR data (English: as the site writes dates).
+  function localDate(d, options) {
+    try {
+      return new Intl.DateTimeFormat(WORDS.lang, options).format(d);
+    } catch (e) {
+      return d.toDateString();
+    }
+  }
+
   // "Tuesday 1 December", as the site writes dates.
   function longDay(value) {
     var d = parseIso(value);
+    if (WORDS) { return localDate(d, { weekday: "long", day: "numeric", month: "long" }); }
     return DAYS[d.getDay()] + " " + d.getDate() + " " + MONTHS[d.getMonth()];
   }
 
   // "Tue 1 Dec"
   function shortDay(value) {
     var d = parseIso(value);
+    if (WORDS) { return localDate(d, { weekday: "short", day: "numeric", month: "short" }); }
     return DAYS[d.getDay()].slice(0, 3) + " " + d.getDate() + " " + MONTHS[d.getMonth()].slice(0, 3);
+  }
+
+  // "Tue": the weekday of a log line.
+  function weekday(value) {
+    var d = parseIso(value);
+    if (WORDS) { return localDate(d, { weekday: "short" }); }
+    return DAYS[d.getDay()].slice(0, 3);
   }
 
   // On a week page that holds today, bring today's section into view once, on load.
@@ -174,7 +219,9 @@
         var item = box.closest(".check");
         if (item) { item.classList.toggle("is-passed", box.checked); }
       });
-      if (summary) { summary.textContent = passed + " of " + boxes.length + " passed"; }
+      if (summary) {
+        summary.textContent = t("{passed} of {total} passed", { passed: passed, total: boxes.length });
+      }
       if (done) { done.hidden = passed !== boxes.length || boxes.length === 0; }
       return state;
     }
@@ -212,7 +259,8 @@
     gate.classList.toggle("callout-caution", !done);
     gate.classList.toggle("callout-done", done);
     var count = gate.querySelector("[data-gate-count]");
-    count.textContent = " (" + Math.min(passed, total) + " of " + total + " ticked so far)";
+    count.textContent = t(" ({passed} of {total} ticked so far)",
+      { passed: Math.min(passed, total), total: total });
     count.hidden = false;
   }
 
@@ -342,7 +390,8 @@
 
   // ---------------------------------------------------------------- run/walk timer
 
-  var PARTS = { warm_up: "Warm-up", main: "Main set", cool_down: "Cool-down" };
+  var PARTS = { warm_up: t("Warm-up"), main: t("Main set"), cool_down: t("Cool-down") };
+  var ACTIVITY = { jog: t("Jog"), walk: t("Walk") };
   var timers = [];
 
   // 125 -> "2 minutes 5 seconds", for the voice.
@@ -350,8 +399,8 @@
     var m = Math.floor(seconds / 60);
     var s = seconds % 60;
     var out = [];
-    if (m) { out.push(m + (m === 1 ? " minute" : " minutes")); }
-    if (s || !m) { out.push(s + (s === 1 ? " second" : " seconds")); }
+    if (m) { out.push(tn("{n} minute", "{n} minutes", m)); }
+    if (s || !m) { out.push(tn("{n} second", "{n} seconds", s)); }
     return out.join(" ");
   }
 
@@ -359,7 +408,10 @@
   function short(seconds) {
     var m = Math.floor(seconds / 60);
     var s = seconds % 60;
-    return (m ? m + " min" : "") + (m && s ? " " : "") + (s ? s + " s" : "");
+    var out = [];
+    if (m) { out.push(t("{n} min", { n: m })); }
+    if (s) { out.push(t("{n} s", { n: s })); }
+    return out.join(" ");
   }
 
   // 125.2 -> "2:06": whole seconds left, rounded up (0:00 only when it is over).
@@ -373,22 +425,28 @@
   }
 
   function cue(seg) {
-    if (seg.p === "warm_up") { return "Warm up: " + seg.a + " " + spoken(seg.s); }
-    if (seg.p === "cool_down") { return "Cool down: " + seg.a + " " + spoken(seg.s); }
-    return seg.a === "jog" ? "Jog for " + spoken(seg.s) : "Walk now, " + spoken(seg.s);
+    var time = { time: spoken(seg.s) };
+    if (seg.p === "warm_up") {
+      return seg.a === "jog" ? t("Warm up: jog {time}", time) : t("Warm up: walk {time}", time);
+    }
+    if (seg.p === "cool_down") {
+      return seg.a === "jog" ? t("Cool down: jog {time}", time) : t("Cool down: walk {time}", time);
+    }
+    return seg.a === "jog" ? t("Jog for {time}", time) : t("Walk now, {time}", time);
   }
 
   // Ten seconds before a change: what comes next.
   function warning(seg, next) {
-    if (!next) { return "10 seconds to go"; }
-    if (next.p === "cool_down" && seg.p !== "cool_down") { return "Cool-down walk in 10 seconds"; }
-    return (next.a === "jog" ? "Jog" : "Walk") + " in 10 seconds";
+    if (!next) { return t("10 seconds to go"); }
+    if (next.p === "cool_down" && seg.p !== "cool_down") { return t("Cool-down walk in 10 seconds"); }
+    return next.a === "jog" ? t("Jog in 10 seconds") : t("Walk in 10 seconds");
   }
 
   // After a gap (a locked screen): where she is, with the time actually left.
   function whereNow(seg, ms) {
     var left = Math.max(1, Math.ceil(ms / 1000));
-    return (seg.a === "jog" ? "Jog" : "Walk") + ", " + spoken(left) + " left";
+    var time = { time: spoken(left) };
+    return seg.a === "jog" ? t("Jog, {time} left", time) : t("Walk, {time} left", time);
   }
 
   var GAP_MS = 3000;
@@ -435,7 +493,10 @@
     this.el.total.textContent = clock(this.total);
     this.el.startLabel = part("start-label");
     var day = part("start-day");
-    if (day) { day.textContent = " for your run/walk on " + longDay(card.getAttribute("data-session-date")); }
+    if (day) {
+      day.textContent = t(" for your run/walk on {date}",
+        { date: longDay(card.getAttribute("data-session-date")) });
+    }
     this.lastTick = null;
     this.lastLeft = null;
     this.bars = segments.map(function (seg) {
@@ -575,7 +636,7 @@
     this.root.setAttribute("data-state", "idle");
     this.el.panel.hidden = true;
     this.el.start.parentNode.hidden = false;
-    this.el.startLabel.textContent = "Start timer";
+    this.el.startLabel.textContent = t("Start timer");
     this.el.start.focus();
   };
 
@@ -622,10 +683,14 @@
     root.setAttribute("data-part", seg.p);
     root.setAttribute("data-index", String(index));
     this.status();
-    this.el.leftLabel.textContent = seg.p === "main" ? "left of this " + seg.a :
-      "left of the " + PARTS[seg.p].toLowerCase();
+    this.el.leftLabel.textContent = seg.p === "main" ?
+      (seg.a === "jog" ? t("left of this jog") : t("left of this walk")) :
+      seg.p === "warm_up" ? t("left of the warm-up") : t("left of the cool-down");
     var next = this.segments[index + 1];
-    this.el.next.textContent = next ? (next.p === "cool_down" ? "cool-down, " : "") + next.a + " " + short(next.s) : "finish";
+    var nextTime = next ? { time: short(next.s) } : null;
+    this.el.next.textContent = !next ? t("finish") : next.p === "cool_down" ?
+      (next.a === "jog" ? t("cool-down, jog {time}", nextTime) : t("cool-down, walk {time}", nextTime)) :
+      (next.a === "jog" ? t("jog {time}", nextTime) : t("walk {time}", nextTime));
     this.bars.forEach(function (bar, i) {
       bar.classList.toggle("is-done", i < index);
       bar.classList.toggle("is-current", i === index);
@@ -649,11 +714,11 @@
     var length = seg.s * 1000;
     var half = length / 2;
     if (passed(half)) {
-      say("Halfway, " + spoken(Math.round(half / 1000)) + " left");
+      say(t("Halfway, {time} left", { time: spoken(Math.round(half / 1000)) }));
       return;
     }
     for (var ms = FIVE_MIN; ms < length; ms += FIVE_MIN) {
-      if (passed(ms)) { say(spoken(ms / 1000) + " left"); }
+      if (passed(ms)) { say(t("{time} left", { time: spoken(ms / 1000) })); }
     }
   };
 
@@ -674,11 +739,11 @@
     this.el.resume.hidden = true;
     this.el.skip.hidden = true;
     this.el.end.hidden = true;
-    this.el.startLabel.textContent = "Start again";
+    this.el.startLabel.textContent = t("Start again");
     this.el.start.parentNode.hidden = false;
     if (announce && wasShown !== this.segments.length) {
       chime("done");
-      say("Well done, session complete");
+      say(t("Well done, session complete"));
     }
     if (restored) { return; }
     // On to the symptom check.
@@ -705,13 +770,14 @@
       now.appendChild(document.createTextNode(" "));
     }
     if (done) {
-      span("timer-activity", "Done");
-      span("timer-part", "Well done, session complete.");
+      span("timer-activity", t("Done"));
+      span("timer-part", t("Well done, session complete."));
       return;
     }
-    if (paused) { span("timer-paused", "Paused"); }
-    span("timer-activity", seg.a === "jog" ? "Jog" : "Walk");
-    span("timer-part", PARTS[seg.p] + ", " + (this.shown + 1) + " of " + this.segments.length);
+    if (paused) { span("timer-paused", t("Paused")); }
+    span("timer-activity", ACTIVITY[seg.a]);
+    span("timer-part", t("{part}, {number} of {count}",
+      { part: PARTS[seg.p], number: this.shown + 1, count: this.segments.length }));
   };
 
   function setText(el, text) {
@@ -752,12 +818,12 @@
   }
 
   function symptomText(entry, labels) {
-    if (!entry.symptoms.length) { return "no symptoms"; }
+    if (!entry.symptoms.length) { return t("no symptoms"); }
     return entry.symptoms.map(function (id) { return labels[id] || String(id); }).join("; ");
   }
 
   function stageText(entry) {
-    return entry.stage ? "stage " + entry.stage : "run/walk";
+    return entry.stage ? t("stage {stage}", { stage: entry.stage }) : t("run/walk");
   }
 
   function jsonAttr(el, name) {
@@ -778,7 +844,7 @@
   }
 
   function logLine(e, labels) {
-    return e.date + " " + shortDay(e.date).slice(0, 3) + " · " + stageText(e) + " · " +
+    return e.date + " " + weekday(e.date) + " · " + stageText(e) + " · " +
       symptomText(e, labels);
   }
 
@@ -786,7 +852,7 @@
   // JSON between two marker lines, which her coach's `postrun checkin --from-log` reads.
   function logText(tools, entries) {
     var labels = labelsOf(tools);
-    var lines = [tools.getAttribute("data-log-title") || "Run/walk log", ""];
+    var lines = [tools.getAttribute("data-log-title") || t("Run/walk log"), ""];
     entries.forEach(function (e) { lines.push(logLine(e, labels)); });
     lines.push("", LOG_BEGIN, JSON.stringify({
       schema: 1,
@@ -806,8 +872,8 @@
   function mailHref(tools, entries) {
     var address = tools.getAttribute("data-mail");
     var labels = labelsOf(tools);
-    var subject = tools.getAttribute("data-mail-subject") || "Run log";
-    var head = tools.getAttribute("data-log-title") || "Run/walk log";
+    var subject = tools.getAttribute("data-mail-subject") || t("Run log");
+    var head = tools.getAttribute("data-log-title") || t("Run/walk log");
     function href(lines) {
       return "mailto:" + encodeURIComponent(address).replace(/%40/g, "@") + "?subject=" +
         encodeURIComponent(subject) + "&body=" + encodeURIComponent(lines.join("\n") + "\n");
@@ -906,7 +972,7 @@
   function logTools(tools) {
     var copy = tools.querySelector("[data-log-copy]");
     var message = tools.querySelector("[data-log-message]");
-    var fallback = "Copying is not allowed here: use “Download log” instead.";
+    var fallback = t("Copying is not allowed here: use “Download log” instead.");
     copy.addEventListener("click", function () {
       var text = logText(tools, loadLog(tools.getAttribute("data-plan")));
       message.textContent = "";
@@ -915,7 +981,7 @@
         return;
       }
       navigator.clipboard.writeText(text).then(function () {
-        message.textContent = "Copied. Paste it into a message to your coach.";
+        message.textContent = t("Copied. Paste it into a message to your coach.");
       }, function () {
         message.textContent = fallback;
       });
@@ -977,7 +1043,7 @@
         });
       });
       var stageText = copy.querySelector("[data-stage-text]");
-      if (stageText && stage) { stageText.textContent = "stage " + stage; }
+      if (stageText && stage) { stageText.textContent = t("stage {stage}", { stage: stage }); }
       box.appendChild(copy);
     });
   }
