@@ -361,6 +361,37 @@ def check_healed_first(p: Plan, profile: Profile, proto: Protocol, content: Cont
             assert all(d.level == "beginner" for d in s.exercises)
 
 
+def impact_weeks(proto: Protocol, content: Content) -> int:
+    """The weeks (weights) of the foundation phases that hold impact exercises."""
+    return sum(
+        spec.weeks
+        for spec in proto.phase("foundation")
+        if any(
+            content.exercises[ex_id].category == "impact"
+            for level in LEVELS
+            for ex_id in spec.exercises_for(level)
+        )
+    )
+
+
+def check_impact_practice_before_readiness(
+    p: Plan, profile: Profile, proto: Protocol, content: Content
+) -> None:
+    """*Safer* (healed first): a planned readiness check comes at least the impact phase's
+    weeks after her healed date, so she has practised landing before the tests' hops. A check
+    the coach logged is her call."""
+    healed = healed_date(profile, proto)
+    if healed is None:
+        return
+    ready = healed + timedelta(weeks=impact_weeks(proto, content))
+    logged = {c.date for c in profile.readiness_checks}
+    for s in p.sessions:
+        if s.kind == "readiness" and s.date not in logged:
+            assert s.date >= ready, (
+                f"readiness check on {s.date}, before {impact_weeks(proto, content)} weeks of "
+                f"impact practice after her healed date {healed}")
+
+
 def check_readiness_results(p: Plan, profile: Profile, proto: Protocol) -> None:
     """After a failed check, no run before a passed or retest check; a planned retest comes
     readiness_retest_weeks later."""
@@ -451,6 +482,7 @@ def check_all_rules(profile: Profile, proto: Protocol = PROTOCOL) -> Plan:
     check_calendar_and_session_shape(p)
     check_stops(p, profile, content)
     check_healed_first(p, profile, proto, content)
+    check_impact_practice_before_readiness(p, profile, proto, content)
     check_readiness_results(p, profile, proto)
     check_breaks(p, profile, proto)
     check_rest_before_key_days(p)
@@ -511,3 +543,37 @@ def test_rules_follow_the_protocol_numbers_when_they_change(
 ) -> None:
     """With one session per stage, Rule 4's cap on jog increases really binds."""
     check_all_rules(profile, protocol)
+
+
+def test_healed_at_twelve_weeks_practises_impact_before_the_readiness_check() -> None:
+    """A caesarean healed on the day of her earliest run: the readiness check waits for the
+    impact phase's weeks of practice after healing, and she does impact work in them."""
+    delivery = date(2026, 3, 2)
+    healed = delivery + timedelta(weeks=12)
+    profile = Profile(
+        file="profiles/generated.yaml",
+        name="Generated Client",
+        slug="generated-client",
+        delivery_date=delivery,
+        delivery="caesarean",
+        clearance_date=delivery + timedelta(weeks=6),
+        start_date=delivery + timedelta(weeks=6),
+        level="beginner",
+        runs_per_week=3,
+        run_days=(0, 2, 4),
+        strength_days=(1, 3, 5),
+        breastfeeding=False,
+        injuries_healed_date=healed,
+    )
+    p = check_all_rules(profile)
+    weeks = impact_weeks(PROTOCOL, CONTENT)
+    assert weeks >= 1
+    assert p.earliest_run_date == healed
+    assert p.readiness_date is not None
+    assert p.readiness_date >= healed + timedelta(weeks=weeks)
+    impact_days = [
+        s.date for s in p.sessions
+        if healed <= s.date < p.readiness_date
+        and any(CONTENT.exercises[d.id].category == "impact" for d in s.exercises)
+    ]
+    assert len(impact_days) >= 2 * weeks, impact_days

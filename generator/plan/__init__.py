@@ -7,7 +7,8 @@ throw generated profiles at it to keep it that way.
 The plan reads her check-ins as a clinician would: a hold symptom steps her runs back one stage
 until a check-in without symptoms; a stop symptom stops running and impact work until then, and
 a readiness check comes before she runs again; a break (illness, travel) has no sessions; a
-failed readiness check is retested; impact work and harder variants wait for her healed date.
+failed readiness check is retested; impact work and harder variants wait for her healed date,
+and a planned readiness check waits for the impact phase's weeks of practice after it.
 
 The rooms: ``basics`` (dates and words), ``checkins`` (holds, stops, breaks), ``stages``
 (segments and their words), ``inputs`` (what a plan is made from), ``gates`` (readiness checks

@@ -55,8 +55,9 @@ class Gates:
     def gate(self, since: date, floor: date) -> date | None:
         """Rule 5 (readiness results): the day she passes (or, planned, is expected to pass) a
         readiness check on or after ``since``. The checks the coach logged count first; after a
-        failed one the retest comes ``readiness_retest_weeks`` later."""
-        cursor = floor
+        failed one the retest comes ``readiness_retest_weeks`` later. A planned check never
+        comes before her impact practice after healing (*safer*, see :class:`Inputs`)."""
+        cursor = floor if self.i.impact_ready is None else max(floor, self.i.impact_ready)
         for check in self.i.p.readiness_checks:
             if check.date < since:
                 continue

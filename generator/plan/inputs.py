@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..models import Break, Exercise, Hold, Profile, Protocol, Segment, Stop
+from ..models import LEVELS, Break, Exercise, Hold, Profile, Protocol, Segment, Stop
 from .basics import DAY, healed_date
 from .checkins import holds, stops
 from .stages import stage_segments
@@ -29,12 +29,17 @@ class Inputs:
     stage_jog: tuple[int, ...]
     cap: date
     """The last day the plan may reach (``max_plan_weeks``)."""
+    impact_ready: date | None
+    """No planned readiness check before this day: her healed date plus the weeks of the
+    foundation phases with impact work, so she practises landing before the tests' hops."""
 
 
 def read_inputs(
     profile: Profile, protocol: Protocol, exercises: Mapping[str, Exercise]
 ) -> Inputs:
     stop_ids = frozenset(s.id for s in protocol.stop_symptoms)
+    healed = healed_date(profile, protocol)
+    weeks = impact_weeks(protocol, exercises)
     return Inputs(
         p=profile,
         proto=protocol,
@@ -43,8 +48,23 @@ def read_inputs(
         stops=stops(profile.check_ins, stop_ids),
         breaks=profile.breaks,
         labels={s.id: s.label for s in (*protocol.hold_symptoms, *protocol.stop_symptoms)},
-        healed=healed_date(profile, protocol),
+        healed=healed,
         segments=tuple(stage_segments(s, protocol) for s in protocol.stages),
         stage_jog=tuple(s.jog_seconds for s in protocol.stages),
         cap=profile.start_date + timedelta(weeks=protocol.max_plan_weeks) - DAY,
+        impact_ready=healed + timedelta(weeks=weeks) if healed is not None else None,
+    )
+
+
+def impact_weeks(protocol: Protocol, exercises: Mapping[str, Exercise]) -> int:
+    """The weeks of the foundation phases whose sessions hold an exercise of category
+    ``impact`` (at either level): the impact practice she needs after healing."""
+    return sum(
+        spec.weeks
+        for spec in protocol.phase("foundation")
+        if any(
+            ex_id in exercises and exercises[ex_id].category == "impact"
+            for level in LEVELS
+            for ex_id in spec.exercises_for(level)
+        )
     )
