@@ -137,7 +137,6 @@ Built = tuple[str, str, int, int]
 def _render_client(index: int) -> Built:
     """Plan, render and write one client into the staging folder."""
     from .plan import plan
-
     workspace: Workspace = _WORK["workspace"]
     renderer: Renderer = _WORK["renderer"]
     previous: Path | None = _WORK["previous"]
@@ -151,7 +150,8 @@ def _render_client(index: int) -> Built:
     )
     passphrase = _WORK["passphrases"][profile.slug] if profile.passphrase_env else None
     with renderer.template_errors():
-        files = renderer.client_files(plan(profile, content.protocol, content), passphrase)
+        her = renderer.speaks(profile)  # what her plan says to her, in her language
+        files = renderer.client_files(plan(profile, content.protocol, content, her), passphrase)
     old = previous / profile.slug if previous is not None else None
     write_files(_WORK["staging"] / profile.slug, files, old, _WORK["shared"])
     pages = sum(1 for name in files if name.endswith(".html"))

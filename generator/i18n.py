@@ -60,6 +60,11 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> str:
+    """Marks a message with a context for extraction (``pybabel extract -k NP_:1c,2``)."""
+    return message
+
+
 class LanguageError(ValueError):
     """A language tag postrun cannot use: ``message`` and ``hint`` are for the coach."""
 
@@ -262,6 +267,7 @@ _OWN_ENGLISH: dict[str, Callable[[date], str]] = {
     "dayyear": lambda d: f"{d:%a} {d.day} {d:%b %Y}",
     "month": lambda d: f"{d:%B %Y}",
     "month_abbr": lambda d: f"{d:%b}",
+    "date": lambda d: f"{d.day} {d:%B %Y}",
 }
 _SKELETONS = {"day": "MMMEd", "short": "yMMMd", "dayyear": "yMMMEd", "month": "yMMMM"}
 
@@ -274,6 +280,8 @@ def _pattern(locale: Locale, style: str) -> str:
         return str(locale.date_formats["full"].pattern)
     if style == "month_abbr":
         return "LLL"
+    if style == "date":
+        return str(locale.date_formats["long"].pattern)
     skeleton = _SKELETONS[style]
     best = match_skeleton(skeleton, locale.datetime_skeletons) or skeleton
     return str(locale.datetime_skeletons[best].pattern) if best in locale.datetime_skeletons else (

@@ -25,10 +25,10 @@ from jinja2 import Environment, Template
 
 from . import __version__
 from .errors import PostrunError, Problem
-from .i18n import catalog_digest, client_language, script_words
+from .i18n import Words, catalog_digest, client_language, script_words
 from .ical import calendar_ics
 from .load.read import MAX_MEDIA_BYTES
-from .models import Content, Plan, Workspace
+from .models import Content, Plan, Profile, Workspace
 from .pagedata import (
     base_context,
     calendar_context,
@@ -180,6 +180,10 @@ class Renderer:
                 tag, view, env, templates, manifest, words_js
             )
         return found
+
+    def speaks(self, profile: Profile) -> Words:
+        """Her language's words (for her plan's sentences): the profile's, else the site's."""
+        return self._language(client_language(profile, self.content.site)).view.words
 
     def _script_messages(self) -> list[str | tuple[str, str]]:
         """The messages of the scripts (as ``pybabel extract`` finds them), once per build."""

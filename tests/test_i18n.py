@@ -4,11 +4,16 @@ Cheap tests only: a German build is shared by the whole module (``german_site``)
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
+import re
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+import html5lib
 import pytest
 from click.testing import CliRunner
 from icalendar import Calendar
@@ -187,3 +192,170 @@ def test_templates_are_translated_when_compiled_not_on_every_page(workspace: Wor
     source = (REPO / "templates" / "base.html").read_text("utf-8")
     code = env.compile(source, "base.html", raw=True)
     assert "Zum Inhalt springen" in code and "gettext" not in code
+# ------------------------------------------------------------------ the pseudo-language
+
+_HIDDEN_PARTS = {"script", "style"}
+_CONTENT_CLASSES = {"prose", "note-body"}
+"""Elements holding the coach's Markdown (her pages, exercise steps, her note)."""
+_NEUTRAL = re.compile(r"[\W\d_×·–—→←★✓]+")
+"""Numbers, punctuation and symbols: no language."""
+
+
+def _content_strings(value: object, found: set[str]) -> None:
+    """Every text of the coach's content, profiles and settings (not postrun's own words)."""
+    if isinstance(value, str):
+        if value.strip():
+            found.add(value.strip())
+    elif isinstance(value, dict):
+        for item in value.values():
+            _content_strings(item, found)
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            _content_strings(item, found)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            _content_strings(getattr(value, field.name), found)
+
+
+def _unwrapped(html: str) -> list[str]:
+    """The visible text (and aria-label, title, alt, placeholder) of a page that is outside
+    every ⟦…⟧, piece by piece."""
+    doc = html5lib.parse(html, namespaceHTMLElements=False)
+    pieces: list[str] = []
+    depth = 0
+    current: list[str] = []
+
+    def take(text: str | None) -> None:
+        nonlocal depth
+        for char in text or "":
+            if char == "⟦":
+                depth += 1
+            elif char == "⟧":
+                depth -= 1
+                pieces.append("".join(current))
+                current.clear()
+            elif depth == 0:
+                current.append(char)
+
+    def walk(element: Any) -> None:
+        skip = element.tag in _HIDDEN_PARTS or _CONTENT_CLASSES & set(
+            (element.get("class") or "").split()
+        )
+        for name in ("aria-label", "title", "alt", "placeholder"):
+            if element.get(name):
+                take(element.get(name))
+                pieces.append("".join(current))
+                current.clear()
+        if not skip:
+            take(element.text)
+            for child in element:
+                walk(child)
+        if skip:
+            pieces.append("".join(current))
+            current.clear()
+        take(element.tail)
+
+    walk(doc.find("head/title"))
+    walk(doc.find("body"))
+    pieces.append("".join(current))
+    return pieces
+
+
+@pytest.fixture(scope="module")
+def pseudo_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[str]]:
+    """The example workspace built in the pseudo-language (every word of postrun in ⟦…⟧)."""
+    from generator.load.workspace import load_workspace
+
+    root = tmp_path_factory.mktemp("pseudo") / "ws"
+    for name in ("content", "templates", "profiles"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / ".postrun-secret", root / ".postrun-secret")
+    site = root / "content" / "site.yaml"
+    site.write_text(site.read_text("utf-8").replace("language: en", f"language: {PSEUDO}"))
+    result = CliRunner().invoke(cli, ["-C", str(root), "build", "-q"])
+    assert result.exit_code == 0, result.output
+    ws, _warnings = load_workspace(root)
+    found: set[str] = set()
+    _content_strings(ws.content, found)
+    _content_strings(ws.profiles, found)
+    found.update(p.name.split()[0] for p in ws.profiles)  # "Hello, Sam"
+    found.update(text[:1].upper() + text[1:] for text in list(found))  # labels as headings
+    return root / "site", found
+
+
+def test_every_word_postrun_writes_goes_through_the_catalogs(
+    pseudo_site: tuple[Path, set[str]],
+) -> None:
+    site, content = pseudo_site
+    by_length = sorted(content, key=len, reverse=True)
+    pages = [*sorted(site.glob(f"{SAM}/*.html")), site / "index.html", site / "404.html"]
+    missed: dict[str, set[str]] = {}
+    for page in pages:
+        for piece in _unwrapped(page.read_text("utf-8")):
+            for text in by_length:
+                if text in piece:
+                    piece = piece.replace(text, " ")
+            left = _NEUTRAL.sub(" ", piece).strip()
+            if left:
+                missed.setdefault(left, set()).add(page.name)
+    assert not missed, "words outside the catalogs:\n" + "\n".join(
+        f"{text!r} in {sorted(names)[:3]}" for text, names in sorted(missed.items())
+    )
+
+
+def test_the_scripts_words_are_all_in_the_pseudo_language(
+    pseudo_site: tuple[Path, set[str]],
+) -> None:
+    site, _content = pseudo_site
+    script = (site / SAM / "assets" / "words.js").read_text("utf-8")
+    body = script.split("messages: ", 1)[1].rstrip()
+    assert body.endswith("};")
+    messages = json.loads(body[:-2])
+    assert len(messages) > 40
+    for value in messages.values():
+        for text in [value] if isinstance(value, str) else value:
+            assert text.startswith("⟦") and text.endswith("⟧"), text
+
+
+# ------------------------------------------------------------------ her timer's voice
+
+VOICE = """
+window.__spoken = [];
+window.speechSynthesis.speak = function (u) { window.__spoken.push([u.text, u.lang]); };
+window.speechSynthesis.cancel = function () {};
+window.AudioContext = function () {
+  return { state: "running", currentTime: 0, destination: {},
+    resume() { return Promise.resolve(); },
+    createOscillator() { return { type: "", frequency: { value: 0 }, connect() {}, start() {},
+                                  stop() {} }; },
+    createGain() { return { gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} },
+                            connect() {} }; } };
+};
+navigator.vibrate = function () { return true; };
+"""
+
+
+@pytest.mark.browser
+def test_her_timer_speaks_her_language(browser: Any, german_site: Path) -> None:
+    from .browser import open_page, serving
+
+    start = dt.datetime(2027, 1, 14, 7, 0)  # Sam's week 13: 5 min walk, then 15 min jog, …
+    with serving(german_site) as url:
+        context, page = open_page(browser, viewport={"width": 390, "height": 844})
+        page.add_init_script(VOICE)
+        page.clock.install(time=start)
+        page.goto(url + f"{SAM}/week-13.html")
+        page.clock.pause_at(start + dt.timedelta(seconds=30))
+        card = page.locator('[data-run][data-session-date="2027-01-14"]')
+        card.get_by_role(
+            "button", name="Timer starten für deine Lauf-Geh-Einheit am Donnerstag, 14. Januar"
+        ).click()
+        assert page.evaluate("window.__spoken") == [["Aufwärmen: 5 Minuten gehen", "de"]]
+        assert card.locator("[data-timer-now]").inner_text().startswith("Gehen")
+        page.clock.run_for(291_000)
+        assert page.evaluate("window.__spoken")[-1] == ["In 10 Sekunden joggen", "de"]
+        page.clock.run_for(10_000)
+        assert page.evaluate("window.__spoken")[-1] == ["15 Minuten joggen", "de"]
+        assert card.locator("[data-timer-left-label]").inner_text() == "übrig von diesem Joggen"
+        assert page.errors == []
+        context.close()

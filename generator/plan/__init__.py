@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from ..i18n import Words
 from ..models import Content, Note, Plan, Profile, Protocol
 from .basics import (
     DAY,
@@ -66,9 +67,12 @@ __all__ = [
 ]
 
 
-def plan(profile: Profile, protocol: Protocol, content: Content) -> Plan:
-    """Her whole programme, from ``start_date`` to the end of the plan."""
-    return _plan(read_inputs(profile, protocol, content.exercises))
+def plan(
+    profile: Profile, protocol: Protocol, content: Content, w: Words | None = None
+) -> Plan:
+    """Her whole programme, from ``start_date`` to the end of the plan; what it says to her
+    in ``w``'s language (default: postrun's own English; the coach's notes are English)."""
+    return _plan(read_inputs(profile, protocol, content.exercises, w))
 
 
 def _plan(i: Inputs) -> Plan:
@@ -83,7 +87,7 @@ def _plan(i: Inputs) -> Plan:
     end = runs.end
     if end is None:
         end = cap
-        notes.append(longest_note(proto, cap))
+        notes.append(longest_note(proto, cap, i.w))
     end = max(min(sunday(end), cap), start)
     kept = [r for r in runs.sessions if r.date <= end]
     readiness = {d: c for d, c in gates.readiness.items() if start <= d <= end}
@@ -91,9 +95,9 @@ def _plan(i: Inputs) -> Plan:
     first_run = kept[0].date if kept else None
     final_date = runs.final_date
     if gates.paused is not None:
-        notes.append(paused_note(p, i.labels, gates.paused, end))
+        notes.append(paused_note(p, i.labels, gates.paused, end, i.w))
     else:
-        notes.extend(goal_notes(p.goal, len(proto.stages), kept, final_date))
+        notes.extend(goal_notes(p.goal, len(proto.stages), kept, final_date, i.w))
     if p.delivery == "caesarean" and p.injuries_healed_date is None:
         notes.append(caesarean_note(earliest))
     phases = plan_phases(proto, start, readiness_date, first_run, final_date, end)
@@ -116,6 +120,6 @@ def _plan(i: Inputs) -> Plan:
         stops=i.stops,
         breaks=i.breaks,
         goal=p.goal,
-        hold_words=hold_words(proto),
-        stop_words=stop_words(proto),
+        hold_words=hold_words(proto, i.w),
+        stop_words=stop_words(proto, i.w),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from ..i18n import NP_, Words
 from ..models import Profile, Protocol
 
 DAY = timedelta(days=1)
@@ -50,11 +51,31 @@ def words(items: Iterable[str]) -> str:
     return f"{', '.join(items[:-1])} or {items[-1]}"
 
 
-def hold_words(protocol: Protocol) -> str:
+SYMPTOM_IDS = (
+    NP_("symptom", "pain"), NP_("symptom", "heaviness"), NP_("symptom", "leakage"),
+    NP_("symptom", "urgency"), NP_("symptom", "doming"),
+)
+"""The default protocol's hold signs as ids: when a protocol gives no ``word`` for one, the
+id is the word, looked up in her language's catalog (context ``symptom``)."""
+
+
+def symptom_word(word: str, w: Words | None) -> str:
+    """A symptom id or word in her language (the catalog knows the default protocol's)."""
+    return w.pgettext("symptom", word) if w is not None else word
+
+
+def hold_words(protocol: Protocol, w: Words | None = None) -> str:
     """The protocol's hold signs in a few words, e.g. ``pain, heaviness, leakage …``: every
     page, the calendar and the plan take the symptoms' wording from here."""
-    return words(s.word or s.id for s in protocol.hold_symptoms)
+    said = [s.word or symptom_word(s.id, w) for s in protocol.hold_symptoms]
+    return w.either(said) if w is not None else words(said)
 
 
-def stop_words(protocol: Protocol) -> str:
-    return words(s.label for s in protocol.stop_symptoms)
+def stop_words(protocol: Protocol, w: Words | None = None) -> str:
+    said = [s.label for s in protocol.stop_symptoms]
+    return w.either(said) if w is not None else words(said)
+
+
+def strength_words(w: Words, count: int) -> str:
+    """``Strength: 4 exercises``, a strength session's summary."""
+    return w.ngettext("Strength: %(num)s exercise", "Strength: %(num)s exercises", count)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..i18n import DEFAULT_LANGUAGE, Words, words
 from ..models import LEVELS, Break, Exercise, Hold, Profile, Protocol, Segment, Stop
 from .basics import DAY, healed_date
 from .checkins import holds, stops
@@ -32,11 +33,17 @@ class Inputs:
     impact_ready: date | None
     """No planned readiness check before this day: her healed date plus the weeks of the
     foundation phases with impact work, so she practises landing before the tests' hops."""
+    w: Words
+    """Her language: every sentence the plan writes for her (coach notes stay English)."""
 
 
 def read_inputs(
-    profile: Profile, protocol: Protocol, exercises: Mapping[str, Exercise]
+    profile: Profile,
+    protocol: Protocol,
+    exercises: Mapping[str, Exercise],
+    w: Words | None = None,
 ) -> Inputs:
+    w = w or words(DEFAULT_LANGUAGE)
     stop_ids = frozenset(s.id for s in protocol.stop_symptoms)
     healed = healed_date(profile, protocol)
     weeks = impact_weeks(protocol, exercises)
@@ -50,6 +57,7 @@ def read_inputs(
         labels={s.id: s.label for s in (*protocol.hold_symptoms, *protocol.stop_symptoms)},
         healed=healed,
         segments=tuple(stage_segments(s, protocol) for s in protocol.stages),
+        w=w,
         stage_jog=tuple(s.jog_seconds for s in protocol.stages),
         cap=profile.start_date + timedelta(weeks=protocol.max_plan_weeks) - DAY,
         impact_ready=healed + timedelta(weeks=weeks) if healed is not None else None,

@@ -6,18 +6,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 
+from ..i18n import Words
 from ..models import Goal, Hold, Note, Profile, Protocol, Session, Stop
-from .basics import long_date, words
+from .basics import words
 
 GOAL_LONG_AFTER_WEEKS = 12
 """A goal more than this many weeks after she first reaches the last stage is "long after"."""
 
 
-def longest_note(proto: Protocol, cap: date) -> Note:
+def longest_note(proto: Protocol, cap: date, w: Words) -> Note:
     return Note(
         "longest",
-        f"This plan reaches its longest allowed length ({proto.max_plan_weeks} weeks). "
-        "Your coach will extend it.",
+        w.gettext(
+            "This plan reaches its longest allowed length (%(weeks)s weeks). Your coach will "
+            "extend it.",
+            weeks=proto.max_plan_weeks,
+        ),
         f"her plan is cut at the longest allowed length ({proto.max_plan_weeks} weeks, "
         f"until {cap})",
         "goal",
@@ -40,27 +44,34 @@ def caesarean_note(earliest: date) -> Note:
 
 
 def paused_note(
-    profile: Profile, labels: Mapping[str, str], span: Hold | Stop, end: date
+    profile: Profile, labels: Mapping[str, str], span: Hold | Stop, end: date, w: Words
 ) -> Note:
     """Her plan stops a few weeks into an open hold or stop until her coach logs more."""
     said = words(labels.get(s, s) for s in span.symptoms)
+    hers = {
+        "date": w.date(span.start, "date"),
+        "symptoms": w.either([labels.get(s, s) for s in span.symptoms]),
+        "end": w.date(end, "date"),
+    }
     stem = profile.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     if isinstance(span, Stop):
-        client = (
-            f"Running and impact work stopped after your check-in on "
-            f"{long_date(span.start)} ({said}). Please see your GP or a pelvic-health "
-            f"physiotherapist. Your plan stops on {long_date(end)}; your coach will "
-            "extend it once you have been seen and are free of symptoms."
+        client = w.gettext(
+            "Running and impact work stopped after your check-in on %(date)s (%(symptoms)s). "
+            "Please see your GP or a pelvic-health physiotherapist. Your plan stops on "
+            "%(end)s; your coach will extend it once you have been seen and are free of "
+            "symptoms.",
+            **hers,
         )
         coach = (
             f"her running is stopped since the check-in of {span.start} ({said}); her plan "
             f"stops on {end}"
         )
     else:
-        client = (
-            f"Progression is on hold since your check-in on {long_date(span.start)} "
-            f"({said}). The plan stops on {long_date(end)}; your coach will extend it once "
-            "a check-in without symptoms is logged."
+        client = w.gettext(
+            "Progression is on hold since your check-in on %(date)s (%(symptoms)s). The plan "
+            "stops on %(end)s; your coach will extend it once a check-in without symptoms is "
+            "logged.",
+            **hers,
         )
         coach = (
             f"her progression is on hold since the check-in of {span.start} ({said}); her "
@@ -77,28 +88,43 @@ def paused_note(
 
 
 def goal_notes(
-    goal: Goal | None, stages: int, runs: list[Session], final_date: date | None
+    goal: Goal | None, stages: int, runs: list[Session], final_date: date | None, w: Words
 ) -> list[Note]:
     """Her goal date too soon for the plan's last stage, or long after it."""
     if goal is None or goal.date is None:
         return []
-    label = goal.label or "your goal"
+    label = goal.label or w.gettext("your goal")
     if final_date is None or goal.date < final_date:
         at_goal = [r for r in runs if r.date <= goal.date]
         if at_goal:
-            where = f"stage {at_goal[-1].stage} of {stages} ({at_goal[-1].summary})"
-            hers = f"By then you will be at {where}."
+            where = w.gettext(
+                "stage %(stage)s of %(count)s (%(summary)s)",
+                stage=at_goal[-1].stage, count=stages, summary=at_goal[-1].summary,
+            )
+            hers = w.gettext("By then you will be at %(where)s.", where=where)
             coach_where = f"on the day she will be at stage {at_goal[-1].stage} of {stages}"
         else:
-            hers = "By then you will not have started running yet."
+            hers = w.gettext("By then you will not have started running yet.")
             coach_where = "she will not have started running by then"
         expected = f" (at the earliest on {final_date})" if final_date else ""
-        mine = f"; at the earliest on {long_date(final_date)}" if final_date else ""
+        when = w.date(goal.date, "date")
+        if final_date:
+            client = w.gettext(
+                "Your goal, %(goal)s on %(date)s, comes before this plan reaches its last "
+                "stage; at the earliest on %(final)s. %(then)s The plan will not rush you to "
+                "meet it: talk to your coach about a later goal or a run/walk finish.",
+                goal=label, date=when, final=w.date(final_date, "date"), then=hers,
+            )
+        else:
+            client = w.gettext(
+                "Your goal, %(goal)s on %(date)s, comes before this plan reaches its last "
+                "stage. %(then)s The plan will not rush you to meet it: talk to your coach "
+                "about a later goal or a run/walk finish.",
+                goal=label, date=when, then=hers,
+            )
         return [Note(
             "goal_too_soon",
-            f"Your goal, {label} on {long_date(goal.date)}, comes before this plan reaches "
-            f"its last stage{mine}. {hers} The plan will not rush you to meet it: talk to "
-            "your coach about a later goal or a run/walk finish.",
+            client,
             f"her goal, {goal.label} on {goal.date}, comes before her plan reaches its last "
             f"stage{expected}: {coach_where}",
             "goal",
@@ -109,9 +135,13 @@ def goal_notes(
         weeks = (goal.date - final_date).days // 7
         return [Note(
             "goal_long_after",
-            f"Your goal, {label} on {long_date(goal.date)}, is {weeks} weeks after you first "
-            f"reach the last stage ({long_date(final_date)}). Until then your plan keeps "
-            "you at that stage; ask your coach how to build towards your goal.",
+            w.gettext(
+                "Your goal, %(goal)s on %(date)s, is %(weeks)s weeks after you first reach the "
+                "last stage (%(final)s). Until then your plan keeps you at that stage; ask your "
+                "coach how to build towards your goal.",
+                goal=label, date=w.date(goal.date, "date"), weeks=weeks,
+                final=w.date(final_date, "date"),
+            ),
             f"her goal, {goal.label} on {goal.date}, comes {weeks} weeks after her plan "
             f"reaches its last stage ({final_date}); the plan keeps her at that stage until "
             "then",

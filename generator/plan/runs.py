@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from ..i18n import Words
 from ..models import Break, Decision, Hold, Session, Stop
-from .basics import DAY, long_date, words
+from .basics import DAY, symptom_word
 from .checkins import break_on, hold_on
 from .gates import Gates
 from .inputs import Inputs
@@ -30,6 +31,8 @@ class _RunState:
     """The hold her runs already stepped back for."""
     step_back: str = ""
     """Why the next run goes one stage back (after a stop or a long break), else empty."""
+    repeat_instead: str = ""
+    """The same reason when she is at stage 1 already and repeats it instead."""
 
 
 @dataclass(slots=True)
@@ -122,13 +125,25 @@ class _RunLoop:
             self.paused_end = self.paused_end or day
             return None
         if self.runs:
-            self.state.step_back = f"back one stage after the stop of {long_date(stop.start)}"
+            w = self.i.w
+            when = w.date(stop.start, "date")
+            self.state.step_back = w.gettext(
+                "back one stage after the stop of %(date)s", date=when
+            )
+            self.state.repeat_instead = w.gettext("repeat: after the stop of %(date)s", date=when)
         self.allowed = max(self.allowed, gate + (DAY if self.runs else 2 * DAY))
         return max(gate + DAY, day)
 
     def _break(self, brk: Break) -> None:
         if self.runs and (brk.end - brk.start).days + 1 >= self.i.proto.break_step_back_days:
-            self.state.step_back = f"back one stage after your break ({brk.reason or 'a break'})"
+            w = self.i.w
+            reason = brk.reason or w.gettext("a break")
+            self.state.step_back = w.gettext(
+                "back one stage after your break (%(reason)s)", reason=reason
+            )
+            self.state.repeat_instead = w.gettext(
+                "repeat: after your break (%(reason)s)", reason=reason
+            )
 
     def _may_run(self, day: date) -> bool:
         """One of her run days, late enough, and Rule 3: 48 hours apart and at most
@@ -166,7 +181,7 @@ class _RunLoop:
             state.step_back = ""
             if hold is not None:
                 state.stepped_for = hold
-            return 0, "first", "first run/walk"
+            return 0, "first", self.i.w.gettext("first run/walk")
         if hold is not None:
             return self._held(hold)
         if state.step_back:
@@ -174,53 +189,63 @@ class _RunLoop:
             state.held_since_last = False
             if state.stage > 0:
                 return state.stage - 1, "step_back", why
-            return state.stage, "repeat", f"repeat: {why.replace('back one stage ', '')}"
+            return state.stage, "repeat", state.repeat_instead
         if state.held_since_last:
             state.held_since_last = False
             state.at_stage = max(0, self.i.proto.sessions_per_stage - 1)
             return (
                 state.stage,
                 "repeat",
-                "repeat: one more at this stage now that symptoms have settled",
+                self.i.w.gettext("repeat: one more at this stage now that symptoms have settled"),
             )
         return self._onwards(monday)
 
     def _held(self, hold: Hold) -> tuple[int, Decision, str]:
         """Rule 5: a hold steps her back one stage (never below 1) until it ends."""
         state = self.state
-        said = words(hold.symptoms)
-        when = long_date(hold.start)
+        w = self.i.w
+        said = w.either([symptom_word(s, w) for s in hold.symptoms])
+        when = w.date(hold.start, "date")
         state.held_since_last = True
         if state.stepped_for is not hold or state.step_back:
             # A break or stop during the hold steps her back once more.
-            why = state.step_back or f"back one stage: {said} reported in your check-in of {when}"
+            why = state.step_back or w.gettext(
+                "back one stage: %(symptoms)s reported in your check-in of %(date)s",
+                symptoms=said, date=when,
+            )
             state.stepped_for = hold
             state.step_back = ""
             if state.stage > 0:
                 return state.stage - 1, "step_back", why
-        return state.stage, "held", f"on hold: {said} reported in your check-in of {when}"
+        return state.stage, "held", w.gettext(
+            "on hold: %(symptoms)s reported in your check-in of %(date)s",
+            symptoms=said, date=when,
+        )
 
     def _onwards(self, monday: date) -> tuple[int, Decision, str]:
         """No hold, no step back: repeat the stage or progress (Rule 4)."""
-        state, proto = self.state, self.i.proto
+        state, proto, w = self.state, self.i.proto, self.i.w
         if state.stage == self.last_stage:
-            return state.stage, "repeat", "repeat: keep enjoying the full continuous jog"
+            return state.stage, "repeat", w.gettext("repeat: keep enjoying the full continuous jog")
         if state.at_stage < proto.sessions_per_stage:
             return (
                 state.stage,
                 "repeat",
-                f"repeat: session {state.at_stage + 1} of {proto.sessions_per_stage} at stage "
-                f"{state.stage + 1}",
+                w.gettext(
+                    "repeat: session %(number)s of %(count)s at stage %(stage)s",
+                    number=state.at_stage + 1, count=proto.sessions_per_stage,
+                    stage=state.stage + 1,
+                ),
             )
         jog_up = self.i.stage_jog[state.stage + 1] > self.i.stage_jog[state.stage]
         # Rule 4: jogging time goes up in at most N sessions of one week.
         if jog_up and self.increases.get(monday, 0) >= proto.max_jog_increases_per_week:
-            times = proto.max_jog_increases_per_week
-            count = {1: "once", 2: "twice"}.get(times, f"{times} times")
-            return state.stage, "repeat", f"repeat: jogging time already went up {count} this week"
+            return state.stage, "repeat", _went_up(w, proto.max_jog_increases_per_week)
         if jog_up:
             self.increases[monday] = self.increases.get(monday, 0) + 1
-        return state.stage + 1, "progress", f"progress to stage {state.stage + 2}"
+        return state.stage + 1, "progress", w.gettext(
+            "progress to stage %(stage)s", stage=state.stage + 2
+        )
 
     def _run(self, day: date, stage: int, decision: Decision, reason: str) -> Session:
         segments = self.i.segments[stage]
@@ -234,5 +259,18 @@ class _RunLoop:
             main_seconds=self.i.proto.stages[stage].main_seconds,
             decision=decision,
             reason=reason,
-            summary=describe(segments),
+            summary=describe(segments, self.i.w),
         )
+
+
+def _went_up(w: Words, times: int) -> str:
+    """Why a run repeats its stage: jogging time went up ``times`` times this week already."""
+    if times == 1:
+        return w.gettext("repeat: jogging time already went up once this week")
+    if times == 2:
+        return w.gettext("repeat: jogging time already went up twice this week")
+    return w.ngettext(
+        "repeat: jogging time already went up %(num)s time this week",
+        "repeat: jogging time already went up %(num)s times this week",
+        times,
+    )

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from ..models import Phase, ReadinessCheck, Session
-from .basics import DAY, hold_words, long_date, words
+from ..models import Break, Phase, ReadinessCheck, Session
+from .basics import DAY, hold_words, strength_words
 from .checkins import break_on, hold_on
 from .inputs import Inputs
 from .phases import spec_for
@@ -40,9 +40,12 @@ class _Days:
         first_check = min(readiness) if readiness else None
         self.strength = Strength(inputs, first_run, end)
         # Rule 9: the day before the first readiness check and before the first run is rest.
-        self.eves = {d - DAY: what for d, what in (
-            (first_check, "your readiness check"), (first_run, "your first run/walk")
+        w = inputs.w
+        self.eves = {d - DAY: rest for d, rest in (
+            (first_check, w.gettext("Rest today, before your readiness check tomorrow.")),
+            (first_run, w.gettext("Rest today, before your first run/walk tomorrow.")),
         ) if d is not None}
+        """The day before a key day: the rest day's notice."""
         self.told_level = False
 
     def sessions(self, start: date, end: date, phases: list[Phase]) -> list[Session]:
@@ -68,9 +71,7 @@ class _Days:
             todays.append(self._readiness_session(day, phase_id))
         elif brk is not None:
             todays.append(Session(
-                date=day, kind="rest", phase=phase_id,
-                summary=f"Break{f' ({brk.reason})' if brk.reason else ''}: no sessions "
-                f"until {long_date(brk.end)}.",
+                date=day, kind="rest", phase=phase_id, summary=self._break_words(brk),
             ))
         elif day.weekday() in self.i.p.strength_days and phase is not None \
                 and day not in self.eves:
@@ -81,11 +82,19 @@ class _Days:
         if not todays:
             todays.append(Session(
                 date=day, kind="rest", phase=phase_id,
-                summary=self.i.proto.rest_suggestion or "Rest day.",
-                notice=f"Rest today, before {self.eves[day]} tomorrow." if day in self.eves
-                else "",
+                summary=self.i.proto.rest_suggestion or self.i.w.gettext("Rest day."),
+                notice=self.eves.get(day, ""),
             ))
         return self._stop_notices(day, todays)
+
+    def _break_words(self, brk: Break) -> str:
+        w = self.i.w
+        until = w.date(brk.end, "date")
+        if brk.reason:
+            return w.gettext(
+                "Break (%(reason)s): no sessions until %(date)s.", reason=brk.reason, date=until
+            )
+        return w.gettext("Break: no sessions until %(date)s.", date=until)
 
     def _strength(self, day: date, phase: Phase) -> list[Session]:
         strength, level_up = self.strength, self.strength.level_up
@@ -95,42 +104,55 @@ class _Days:
         if level_up is not None and day >= level_up and not self.told_level \
                 and level == "intermediate":
             self.told_level = True
-            notice = (
-                f"Moving up: after {self.i.proto.level_up_after_weeks} weeks of steady "
-                "run/walk, from today you do the intermediate version of your exercises."
+            notice = self.i.w.gettext(
+                "Moving up: after %(weeks)s weeks of steady run/walk, from today you do the "
+                "intermediate version of your exercises.",
+                weeks=self.i.proto.level_up_after_weeks,
             )
         if not doses:
             return []
         return [Session(
             date=day, kind="strength", phase=phase.id, exercises=doses,
-            summary=f"Strength: {len(doses)} exercises", notice=notice,
+            summary=strength_words(self.i.w, len(doses)), notice=notice,
         )]
 
     def _stop_notices(self, day: date, todays: list[Session]) -> list[Session]:
         stop = hold_on(day, self.i.stops)
         if stop is None:
             return todays
-        said = words(self.i.labels.get(x, x) for x in stop.symptoms)
-        notice = (
-            f"No running and no jumping since your check-in on {long_date(stop.start)} "
-            f"({said}): see your GP or a pelvic-health physiotherapist, and tell your coach."
+        w = self.i.w
+        notice = w.gettext(
+            "No running and no jumping since your check-in on %(date)s (%(symptoms)s): see "
+            "your GP or a pelvic-health physiotherapist, and tell your coach.",
+            date=w.date(stop.start, "date"),
+            symptoms=w.either([self.i.labels.get(x, x) for x in stop.symptoms]),
         )
         return [t if t.notice else replace(t, notice=notice) for t in todays]
 
     def _readiness_session(self, day: date, phase_id: str) -> Session:
-        proto = self.i.proto
+        proto, w = self.i.proto, self.i.w
         check = self.readiness[day]
-        tests = len(proto.readiness_tests)
-        summary = f"Readiness check: {tests} tests, each without {hold_words(proto)}."
+        summary = w.gettext(
+            "Readiness check: %(count)s tests, each without %(signs)s.",
+            count=len(proto.readiness_tests), signs=hold_words(proto, w),
+        )
         reason = ""
         if check is not None and check.passed:
-            reason = "Passed: well done."
+            reason = w.gettext("Passed: well done.")
         elif check is not None:
             titles = {t.id: t.title for t in proto.readiness_tests}
-            failed = words(titles.get(t, t) for t in check.failed)
+            failed = w.either([titles.get(t, t) for t in check.failed])
             retest = next((d for d in sorted(self.readiness) if d > day), None)
-            reason = f"Not yet: {failed}. Your strength and impact work goes on" + (
-                f"; the retest is on {long_date(retest)}." if retest else "."
-            )
+            if retest:
+                reason = w.gettext(
+                    "Not yet: %(failed)s. Your strength and impact work goes on; the retest "
+                    "is on %(date)s.",
+                    failed=failed, date=w.date(retest, "date"),
+                )
+            else:
+                reason = w.gettext(
+                    "Not yet: %(failed)s. Your strength and impact work goes on.",
+                    failed=failed,
+                )
         return Session(date=day, kind="readiness", phase=phase_id, summary=summary,
                        reason=reason)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from ..i18n import DEFAULT_LANGUAGE, Words, words
 from ..models import Protocol, Segment, Stage
 
 
@@ -34,8 +35,10 @@ def duration(seconds: int) -> str:
     return f"{minutes} min" if not secs else f"{minutes} min {secs} s"
 
 
-def describe(segments: tuple[Segment, ...]) -> str:
-    """A run/walk session in words, e.g. ``5 min walk, then 6 × (1 min jog, 2 min walk), …``."""
+def describe(segments: tuple[Segment, ...], w: Words | None = None) -> str:
+    """A run/walk session in words, e.g. ``5 min walk, then 6 × (1 min jog, 2 min walk), …``
+    (in ``w``'s language; default: postrun's own English)."""
+    w = w or words(DEFAULT_LANGUAGE)
     main = [s for s in segments if s.part == "main"]
     units: list[tuple[int, int]] = []
     i = 0
@@ -43,12 +46,23 @@ def describe(segments: tuple[Segment, ...]) -> str:
         has_walk = i + 1 < len(main) and main[i + 1].activity == "walk"
         units.append((main[i].seconds, main[i + 1].seconds if has_walk else 0))
         i += 2 if has_walk else 1
-    parts = [f"{duration(s.seconds)} walk" for s in segments if s.part == "warm_up"]
+
+    def walking(seconds: int) -> str:
+        return w.gettext("%(time)s walk", time=w.duration(seconds))
+
+    parts = [walking(s.seconds) for s in segments if s.part == "warm_up"]
     for (jog, walk), group in groupby(units):
         count = len(list(group))
-        unit = f"{duration(jog)} jog" + (f", {duration(walk)} walk" if walk else "")
+        unit = w.gettext("%(time)s jog", time=w.duration(jog))
+        if walk:
+            unit = f"{unit}, {walking(walk)}"
         parts.append(f"{count} × ({unit})" if count > 1 else unit)
-    parts += [f"{duration(s.seconds)} walk" for s in segments if s.part == "cool_down"]
-    if len(parts) <= 2:
-        return ", then ".join(parts)
-    return f"{parts[0]}, then {', '.join(parts[1:-1])}, then {parts[-1]}"
+    parts += [walking(s.seconds) for s in segments if s.part == "cool_down"]
+    if len(parts) <= 1:
+        return "".join(parts)
+    if len(parts) == 2:
+        return w.gettext("%(first)s, then %(second)s", first=parts[0], second=parts[1])
+    return w.gettext(
+        "%(first)s, then %(middle)s, then %(last)s",
+        first=parts[0], middle=", ".join(parts[1:-1]), last=parts[-1],
+    )

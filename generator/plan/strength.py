@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ..models import Dose, Hold, Level, Phase, PhaseSpec, Session, Stop
-from .basics import DAY
+from .basics import DAY, strength_words
 from .checkins import break_on, hold_on
 from .inputs import Inputs
 from .phases import spec_for
@@ -108,7 +108,7 @@ class Strength:
                     if doses:
                         by_day[d] = [Session(
                             date=d, kind="strength", phase=phase.id, exercises=doses,
-                            summary=f"Strength: {len(doses)} exercises",
+                            summary=strength_words(self.i.w, len(doses)),
                         )]
                         count += 1
             monday += timedelta(days=7)
