@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import PostrunError, Problem, Problems, did_you_mean, environment_error
+from .i18n import client_language
 from .incremental import (
     Changes,
     build_lock,
@@ -149,6 +150,8 @@ def _render_client(index: int) -> Built:
         workspace.root, ref, content.protocol, _WORK["markdown"], workspace.secret
     )
     passphrase = _WORK["passphrases"][profile.slug] if profile.passphrase_env else None
+    # Her language's exercises, pages and protocol words (made once per build: a lookup).
+    content = content.for_language(client_language(profile, content.site))
     with renderer.template_errors():
         her = renderer.speaks(profile)  # what her plan says to her, in her language
         files = renderer.client_files(plan(profile, content.protocol, content, her), passphrase)

@@ -19,16 +19,16 @@ from datetime import datetime
 from functools import partial
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from jinja2 import Environment, Template
 
 from . import __version__
 from .errors import PostrunError, Problem
-from .i18n import Words, catalog_digest, client_language, script_words
+from .i18n import Words, base_language, catalog_digest, client_language, script_words
 from .ical import calendar_ics
 from .load.read import MAX_MEDIA_BYTES
-from .models import Content, Plan, Profile, Workspace
+from .models import Content, Page, Plan, Profile, Workspace
 from .pagedata import (
     base_context,
     calendar_context,
@@ -129,6 +129,19 @@ class Renderer:
         """Files that are the same for every client (assets, media): never encrypted."""
         self.pages = [p for p in self.content.pages if p.id not in RESERVED_PAGE_IDS]
         self.symptom_groups = symptom_groups(self.content.protocol)
+        self._contents: dict[str, LocalContent] = {}
+
+    def in_language(self, profile: Profile) -> LocalContent:
+        """Her language's content (``ID.de.md``, ``protocol.de.yaml`` where there are some, the
+        default files otherwise), guide pages and symptom groups: made once per language."""
+        language = base_language(client_language(profile, self.content.site))
+        found = self._contents.get(language)
+        if found is None:
+            content = self.content.for_language(language)
+            pages = [p for p in content.pages if p.id not in RESERVED_PAGE_IDS]
+            found = LocalContent(content, pages, symptom_groups(content.protocol))
+            self._contents[language] = found
+        return found
 
     def _globals(self, tag: str) -> dict[str, Any]:
         """What every template sees besides its page's own context (and the words of its
@@ -264,8 +277,9 @@ class Renderer:
         self._client_once.clear()
         lang = self._lang = self._language(client_language(plan.profile, self.content.site))
         words = lang.view.words
-        content = self.content
-        base = base_context(plan, content, self.pages, self.symptom_groups, lang.view)
+        mine = self.in_language(plan.profile)
+        content = mine.content
+        base = base_context(plan, content, mine.pages, mine.symptom_groups, lang.view)
         files = {"index.html": self._html("overview", overview_context(plan, base, content))}
         for name, context in week_contexts(plan, base):
             files[name] = self._html("week", context)
@@ -276,7 +290,7 @@ class Renderer:
         files["offline.html"] = self._html(
             "offline", {**base, "page_title": words.gettext("You are offline"), "current": ""}
         )
-        for name, key, context in guide_contexts(plan, base, self.pages):
+        for name, key, context in guide_contexts(plan, base, mine.pages):
             files[name] = self._shared_html(key, "page", context)
         week_of = {d.date: week_file(w.number) for w in plan.weeks for d in w.days}
         files["calendar.ics"] = calendar_ics(plan, self.content.site, self.stamp, week_of, words)
@@ -286,7 +300,7 @@ class Renderer:
         if lang.words_js is not None:
             files[WORDS_JS] = lang.words_js
         for ex_id in plan.exercise_ids:
-            image = self.content.exercises[ex_id].image
+            image = content.exercises[ex_id].image
             if image is not None:
                 files[image] = self._media[image]
         slug = plan.profile.slug
@@ -331,6 +345,14 @@ class Renderer:
     def _html(self, name: str, context: dict[str, Any]) -> bytes:
         with self.template_errors():
             return self._lang.templates[name].render(context).encode("utf-8")
+
+
+class LocalContent(NamedTuple):
+    """What one language's clients read: the content in it, its guide pages, its signs."""
+
+    content: Content
+    pages: list[Page]
+    symptom_groups: Any
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ content and the protocol's words complete; ``check`` counting what has no transl
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,9 @@ from generator.load import load_workspace
 from generator.load.translations import protocol_text_names
 from generator.models import Content
 
-from .conftest import REPO, Workspace
+from .conftest import LENA, PRIYA, REPO, SAM, Workspace
+from .sitecheck import tree_digest
+from .test_golden import GOLDEN
 
 
 def run(runner: CliRunner, root: Path, *args: str) -> tuple[int, str]:
@@ -228,3 +231,35 @@ def test_the_shipped_content_needs_no_translation_warning(
     assert "version" not in out and "protocol.de.yaml" not in out, out
     refused = runner.invoke(cli, ["init", str(tmp_path / "x"), "--language", "klingon"])
     assert refused.exit_code == 2 and "--language" in refused.output
+
+
+# ------------------------------------------------------------------ her pages
+
+
+def test_german_client_reads_german_content_and_the_others_are_unchanged(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    sam = (REPO / "profiles/sam-rivera.yaml").read_text("utf-8") + "language: de-AT\n"
+    root = workspace({"profiles/sam-rivera.yaml": sam, "content/exercises/lunge.de.md": None})
+    result = runner.invoke(cli, ["-C", str(root), "build", "-q"])
+    assert result.exit_code == 0, result.output
+    site = root / "site"
+    # Her English-speaking clients' sites are byte for byte the golden ones.
+    for client in (LENA, PRIYA):
+        assert tree_digest(site / client) == tree_digest(GOLDEN / client), client
+    mine = site / SAM
+    dead_bug = (mine / "exercise-dead-bug.html").read_text("utf-8")
+    assert "<h1>Toter Käfer (Dead Bug)</h1>" in dead_bug and "Dead bug</h1>" not in dead_bug
+    assert "Dead bug</h1>" in (site / LENA / "exercise-dead-bug.html").read_text("utf-8")
+    # No German lunge: the default file, and the id and link stay `lunge`.
+    assert "<h1>Lunge</h1>" in (mine / "exercise-lunge.html").read_text("utf-8")
+    assert "<h1>Sicherheit:" in (mine / "safety.html").read_text("utf-8")
+    plan = json.loads((mine / "plan.json").read_text("utf-8"))
+    assert [p["title"] for p in plan["phases"]][:2] == [
+        "Rumpf und Beckenboden", "Kraft für Hüfte, Po und Rücken"
+    ]
+    assert plan["readiness"][0] == {"id": "test-walk", "title": "Test: Zügig gehen",
+                                    "target": "30 Minuten"}
+    ics = (mine / "calendar.ics").read_bytes().decode("utf-8").replace("\r\n ", "")
+    assert "Toter Käfer (Dead Bug)" in ics and "Schmerzen\\, Schweregefühl" in ics
+    assert "Dead bug" not in ics
