@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import PostrunError, Problem, Problems, did_you_mean, environment_error
-from .i18n import client_language
 from .incremental import (
     Changes,
     build_lock,
@@ -145,13 +144,11 @@ def _render_client(index: int) -> Built:
     if "markdown" not in _WORK:
         _WORK["markdown"] = MarkdownRenderer()
         _WORK["shared"] = SharedFiles(renderer.is_shared)
-    content = workspace.content
     profile = read_profile(
-        workspace.root, ref, content.protocol, _WORK["markdown"], workspace.secret
+        workspace.root, ref, workspace.content.protocol, _WORK["markdown"], workspace.secret
     )
+    content = renderer.in_language(profile).content  # her language's exercises, pages, words
     passphrase = _WORK["passphrases"][profile.slug] if profile.passphrase_env else None
-    # Her language's exercises, pages and protocol words (made once per build: a lookup).
-    content = content.for_language(client_language(profile, content.site))
     with renderer.template_errors():
         her = renderer.speaks(profile)  # what her plan says to her, in her language
         files = renderer.client_files(plan(profile, content.protocol, content, her), passphrase)
