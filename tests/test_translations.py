@@ -208,12 +208,17 @@ def test_check_counts_what_has_no_version_in_a_language_in_use(
     assert "hint: add content/exercises/dead-bug.de.md" in out
     assert "content/protocol.de.yaml: warning: content/protocol.de.yaml leaves 1 of 34 of the " \
         "protocol's texts in the default language (phases.core.summary)" in out
-    # A language with only the protocol's words: every exercise and page is counted.
-    (root / "content/site.yaml").write_text(site.replace("language: de", "language: es"), "utf-8")
+    # An English practice with one Spanish client: Spanish has only the protocol's words, so
+    # every exercise and page is counted; German is read by nobody now, so not counted.
+    (root / "content/site.yaml").write_text(site.replace("language: de", "language: en"), "utf-8")
+    priya = root / "profiles/priya-shah.yaml"
+    priya.write_text(priya.read_text("utf-8") + "language: es-MX\n", "utf-8")
     code, out = run(runner, root, "check")
     assert code == 0, out
-    assert "21 of 21 exercises and 4 of 4 pages have no Spanish version" in out
-    assert "protocol.es.yaml" not in out
+    assert "21 of 21 exercises and 4 of 4 pages have no Spanish version (bridge-march, " \
+        "bulgarian-split-squat, dead-bug, hip-circles, leaning-wall-marching, lunge and 19 " \
+        "more); client Priya Shah uses Spanish" in out
+    assert "protocol.es.yaml" not in out and "German" not in out
 
 
 def test_the_shipped_content_needs_no_translation_warning(
