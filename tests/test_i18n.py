@@ -33,7 +33,7 @@ from generator.i18n import (
 from generator.models import Site
 from generator.render import Renderer
 
-from .conftest import PRIYA, REPO, SAM, Workspace
+from .conftest import LENA, PRIYA, REPO, SAM, Workspace
 
 # ------------------------------------------------------------------ tags
 
@@ -129,7 +129,8 @@ def test_durations_by_cldr_units() -> None:
 
 @pytest.fixture(scope="module")
 def german_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example workspace as a German practice, Priya a Spanish client in it: built once."""
+    """The example workspace as a German practice, Priya a Spanish client in it and Lena's
+    plan protected by a passphrase: built once."""
     root = tmp_path_factory.mktemp("german") / "ws"
     for name in ("content", "templates", "profiles"):
         shutil.copytree(REPO / name, root / name)
@@ -138,7 +139,11 @@ def german_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site.write_text(site.read_text("utf-8").replace("language: en", "language: de"), "utf-8")
     priya = root / "profiles" / "priya-shah.yaml"
     priya.write_text(priya.read_text("utf-8") + "language: es\n", "utf-8")
-    result = CliRunner().invoke(cli, ["-C", str(root), "build", "-q"])
+    lena = root / "profiles" / "lena-okafor.yaml"
+    lena.write_text(lena.read_text("utf-8") + "passphrase_env: LENA_PASSPHRASE\n", "utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LENA_PASSPHRASE", "maple tide orbit kettle")
+        result = CliRunner().invoke(cli, ["-C", str(root), "build", "-q"])
     assert result.exit_code == 0, result.output
     return root / "site"
 
@@ -173,6 +178,14 @@ def test_a_spanish_client_in_a_german_practice_gets_spanish(german_site: Path) -
     priya_ex = next((german_site / PRIYA).glob("exercise-*.html")).name
     assert "Cómo se hace" in (german_site / PRIYA / priya_ex).read_text("utf-8")
     assert "So geht es" in (german_site / SAM / priya_ex).read_text("utf-8")
+
+
+def test_her_passphrase_page_speaks_her_language(german_site: Path) -> None:
+    locked = (german_site / LENA / "index.html").read_text("utf-8")
+    assert '<html lang="de">' in locked and "<h1>Dein Plan ist geschützt</h1>" in locked
+    assert '<script src="assets/words.js" defer></script>' in locked
+    script = (german_site / LENA / "assets" / "words.js").read_text("utf-8")
+    assert '"That passphrase did not work. Check it and try again.":"Das Passwort' in script
 
 
 def test_her_calendar_file_speaks_her_language(german_site: Path) -> None:
