@@ -372,3 +372,34 @@ def test_her_timer_speaks_her_language(browser: Any, german_site: Path) -> None:
         assert card.locator("[data-timer-left-label]").inner_text() == "übrig von diesem Joggen"
         assert page.errors == []
         context.close()
+
+
+# ------------------------------------------------------------------ the catalogs themselves
+
+_PLACES = re.compile(r"%\(\w+\)s|\{\w+\}|<[^>]+>")
+"""What a translation must keep exactly: %(name)s and {name} places, and its HTML tags."""
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
+def test_every_message_is_translated_and_keeps_its_places_and_tags(language: str) -> None:
+    from babel.messages.pofile import read_po
+
+    path = REPO / "generator" / "locale" / language / "LC_MESSAGES" / "postrun.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    with (REPO / "generator" / "locale" / "postrun.pot").open("rb") as handle:
+        template = read_po(handle)
+    assert {m.id for m in template if m.id} == {m.id for m in catalog if m.id}, (
+        "the catalog is behind postrun.pot: run pybabel update (README, Languages)"
+    )
+    for message in catalog:
+        if not message.id:
+            continue
+        assert not message.fuzzy, message.id
+        ids = [message.id] if isinstance(message.id, str) else list(message.id)
+        texts = [message.string] if isinstance(message.string, str) else list(message.string)
+        for text in texts:
+            assert text, f"{language}: no translation for {ids[0]!r}"
+            assert sorted(_PLACES.findall(text)) == sorted(_PLACES.findall(ids[-1])) or (
+                sorted(_PLACES.findall(text)) == sorted(_PLACES.findall(ids[0]))
+            ), f"{language}: {ids[0]!r} -> {text!r}"
