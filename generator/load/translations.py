@@ -190,10 +190,10 @@ def _language_hint(item: str, lang: str, suffix: str) -> str:
 
 def _same_dose(base: Exercise, local: Exercise, text: str, rel: str, problems: Problems) -> None:
     """A translated exercise keeps the default file's category, levels and doses."""
-    data, _, _ = split_front_matter(text, rel, Problems())
     base_file = base.file or f"content/exercises/{base.id}.md"
 
     def differs(name: str, mine: Any, theirs: Any, what: str) -> None:
+        data, _, _ = split_front_matter(text, rel, Problems())  # only to find the line
         problems.add(
             rel,
             _line(data, name),
