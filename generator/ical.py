@@ -31,8 +31,12 @@ TITLES = {"strength": N_("Strength"), "readiness": N_("Readiness check"),
 
 
 def uid(plan: Plan, kind: str, number: int) -> str:
-    client = hashlib.sha256(plan.profile.slug.encode("utf-8")).hexdigest()[:16]
-    return f"{kind}-{number}-{client}@postrun"
+    return f"{kind}-{number}-{_client_id(plan.profile.slug)}@postrun"
+
+
+@lru_cache(maxsize=256)
+def _client_id(slug: str) -> str:
+    return hashlib.sha256(slug.encode("utf-8")).hexdigest()[:16]
 
 
 # Line breaks of every kind become the escaped newline; any other control character (which
@@ -41,8 +45,9 @@ _BREAKS = re.compile("\r\n|[\r\n\v\f\x85\u2028\u2029]")
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+@lru_cache(maxsize=4096)
 def escape(text: str) -> str:
-    """TEXT value escaping (RFC 5545 3.3.11)."""
+    """TEXT value escaping (RFC 5545 3.3.11); the same texts repeat across clients."""
     text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
     return _CONTROLS.sub("", _BREAKS.sub("\\\\n", text))
 
@@ -62,6 +67,22 @@ def fold(line: str) -> bytes:
         start, limit = end, 74  # continuation lines start with a space
     parts.append(data[start:])
     return b"\r\n ".join(parts) + b"\r\n"
+
+
+def fold_lines(lines: list[str]) -> bytes:
+    """Content lines, each folded as :func:`fold` does, as one block of bytes: a line short
+    enough never to need folding (most are) is taken as it is."""
+    out = [
+        line if len(line) <= 18 or (len(line) <= 75 and line.isascii())
+        else fold(line)[:-2].decode("utf-8")
+        for line in lines
+    ]
+    out.append("")
+    return "\r\n".join(out).encode("utf-8")
+
+
+def _day(value: date) -> str:
+    return f"{value.year:04d}{value.month:02d}{value.day:02d}"
 
 
 def _stamp(value: datetime) -> str:
@@ -115,7 +136,7 @@ def calendar_ics(
     zone = ZoneInfo(profile.timezone) if profile.timezone else None
     timed = zone is not None and profile.session_time is not None
     name = _("Running plan · %(practice)s", practice=site.practice)
-    lines = [
+    head = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         "PRODID:-//postrun//return-to-running plan//EN",
@@ -123,13 +144,15 @@ def calendar_ics(
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{escape(name)}",
     ]
-    out = [fold(line) for line in lines]
+    out = [fold_lines(head)]
     if timed:
         out.append(fold(f"X-WR-TIMEZONE:{profile.timezone}"))
         out.append(_vtimezone(str(profile.timezone), plan.start.year, plan.end.year + 1))
     dtstamp = _stamp(stamp or datetime.combine(plan.start, time(0, 0), tzinfo=UTC))
     sequence = len(profile.check_ins)
     counters: dict[str, int] = {}
+    descriptions: dict[tuple[object, ...], str] = {}
+    lines: list[str] = []
     for session in plan.sessions:
         if session.kind == "rest":
             continue
@@ -137,36 +160,40 @@ def calendar_ics(
         title = _(TITLES[session.kind])
         if session.kind == "run_walk":
             title = _("%(title)s · stage %(stage)s", title=title, stage=session.stage)
-        event = [
+        # Sessions of one kind and stage share their description: written once per calendar.
+        key = (session.kind, session.summary, session.stage, session.reason, session.exercises)
+        description = descriptions.get(key)
+        if description is None:
+            description = descriptions[key] = escape(_description(session, plan, w))
+        lines += [
             "BEGIN:VEVENT",
             f"UID:{uid(plan, session.kind, counters[session.kind])}",
             f"DTSTAMP:{dtstamp}",
             f"SEQUENCE:{sequence}",
             f"SUMMARY:{escape(title)}",
-            f"DESCRIPTION:{escape(_description(session, plan, w))}",
+            f"DESCRIPTION:{description}",
         ]
         if timed:
             assert profile.session_time is not None
             start = datetime.combine(session.date, profile.session_time)
             seconds = session.total_seconds or DURATIONS.get(session.kind, 1800)
             end = start + timedelta(seconds=seconds)
-            event += [f"DTSTART;TZID={profile.timezone}:{start:%Y%m%dT%H%M%S}",
+            lines += [f"DTSTART;TZID={profile.timezone}:{start:%Y%m%dT%H%M%S}",
                       f"DTEND;TZID={profile.timezone}:{end:%Y%m%dT%H%M%S}"]
         else:
-            event += [f"DTSTART;VALUE=DATE:{session.date:%Y%m%d}",
-                      f"DTEND;VALUE=DATE:{session.date + timedelta(days=1):%Y%m%d}",
+            lines += [f"DTSTART;VALUE=DATE:{_day(session.date)}",
+                      f"DTEND;VALUE=DATE:{_day(session.date + timedelta(days=1))}",
                       "TRANSP:TRANSPARENT"]
         if site.base_url and session.date in week_of:
-            event.append(f"URL:{site.base_url}{profile.slug}/{week_of[session.date]}")
+            lines.append(f"URL:{site.base_url}{profile.slug}/{week_of[session.date]}")
         if profile.reminder_minutes is not None:
-            event += ["BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{escape(title)}",
+            lines += ["BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{escape(title)}",
                       f"TRIGGER:{_duration(timedelta(minutes=-profile.reminder_minutes))}",
                       "END:VALARM"]
-        event.append("END:VEVENT")
-        out.extend(fold(line) for line in event)
+        lines.append("END:VEVENT")
     goal = plan.goal
     if goal is not None and goal.date is not None:
-        out.extend(fold(line) for line in (
+        lines += [
             "BEGIN:VEVENT",
             f"UID:{uid(plan, 'goal', 1)}",
             f"DTSTAMP:{dtstamp}",
@@ -174,10 +201,11 @@ def calendar_ics(
             "SUMMARY:" + escape(
                 _("Goal: %(goal)s", goal=goal.label) if goal.label else _("Goal day")
             ),
-            f"DTSTART;VALUE=DATE:{goal.date:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{goal.date + timedelta(days=1):%Y%m%d}",
+            f"DTSTART;VALUE=DATE:{_day(goal.date)}",
+            f"DTEND;VALUE=DATE:{_day(goal.date + timedelta(days=1))}",
             "TRANSP:TRANSPARENT",
             "END:VEVENT",
-        ))
-    out.append(fold("END:VCALENDAR"))
+        ]
+    lines.append("END:VCALENDAR")
+    out.append(fold_lines(lines))
     return b"".join(out)
