@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -31,6 +32,14 @@ class _Collector(HTMLParser):
 
 
 def parse(path: Path) -> _Collector:
+    """The page's links, ids and meta tags (parsed once per file version: many tests read
+    the same built pages)."""
+    info = path.stat()
+    return _parse(path.resolve(), info.st_ino, info.st_mtime_ns, info.st_size)
+
+
+@lru_cache(maxsize=4096)
+def _parse(path: Path, inode: int, mtime_ns: int, size: int) -> _Collector:
     collector = _Collector()
     collector.feed(path.read_text("utf-8"))
     return collector

@@ -47,11 +47,8 @@ def test_build_writes_one_folder_per_client_and_a_root_that_names_no_client(
     assert not [p for p in root.iterdir() if p.name.startswith(".site-")], "temp folders left"
 
 
-def test_one_page_per_week_and_per_exercise_she_uses(
-    runner: CliRunner, workspace: Workspace
-) -> None:
-    root = workspace()
-    build(runner, root)
+def test_one_page_per_week_and_per_exercise_she_uses(built_site: Path) -> None:
+    root = built_site.parent  # the example workspace, built once (read only)
     plan = json.loads((root / f"site/{SAM}/plan.json").read_text("utf-8"))
     folder = root / "site" / SAM
     weeks = sorted(folder.glob("week-*.html"))
@@ -63,11 +60,8 @@ def test_one_page_per_week_and_per_exercise_she_uses(
     assert pages == used
 
 
-def test_week_page_shows_intervals_in_words_and_why(
-    runner: CliRunner, workspace: Workspace
-) -> None:
-    root = workspace()
-    build(runner, root)
+def test_week_page_shows_intervals_in_words_and_why(built_site: Path) -> None:
+    root = built_site.parent  # the example workspace, built once (read only)
     text = "\n".join(p.read_text("utf-8") for p in (root / "site" / LENA).glob("week-*.html"))
     assert "5 min walk, then 6 × (1 min jog, 2 min walk), 1 min jog, 1 min walk, then 5 min walk" \
         in text
@@ -75,9 +69,8 @@ def test_week_page_shows_intervals_in_words_and_why(
     assert "progress to stage 2" in text
 
 
-def test_plan_json_has_the_documented_shape(runner: CliRunner, workspace: Workspace) -> None:
-    root = workspace()
-    build(runner, root)
+def test_plan_json_has_the_documented_shape(built_site: Path) -> None:
+    root = built_site.parent  # the example workspace, built once (read only)
     data = json.loads((root / f"site/{SAM}/plan.json").read_text("utf-8"))
     assert data["schema"] == 1
     assert data["client"] == {"name": "Sam Rivera", "slug": SAM}
@@ -97,11 +90,8 @@ def test_plan_json_has_the_documented_shape(runner: CliRunner, workspace: Worksp
     assert len(readiness) == 1 and readiness[0]["date"] < run["date"]
 
 
-def test_no_absolute_or_external_urls_and_every_link_resolves(
-    runner: CliRunner, workspace: Workspace
-) -> None:
-    root = workspace()
-    build(runner, root)
+def test_no_absolute_or_external_urls_and_every_link_resolves(built_site: Path) -> None:
+    root = built_site.parent  # the example workspace, built once (read only)
     site = root / "site"
     found = [(p.relative_to(site).as_posix(), url) for p in html_files(site)
              for _, _, url in parse(p).urls if external(url)]
@@ -112,11 +102,8 @@ def test_no_absolute_or_external_urls_and_every_link_resolves(
             assert not url.endswith("/"), f"{page.name}: {url} needs an explicit index.html"
 
 
-def test_every_page_is_noindex_with_csp_and_no_referrer(
-    runner: CliRunner, workspace: Workspace
-) -> None:
-    root = workspace()
-    build(runner, root)
+def test_every_page_is_noindex_with_csp_and_no_referrer(built_site: Path) -> None:
+    root = built_site.parent  # the example workspace, built once (read only)
     for page in html_files(root / "site"):
         meta = parse(page).meta
         assert {"name": "robots", "content": "noindex, nofollow"} in meta, page
@@ -270,11 +257,8 @@ def test_exercise_image_and_video_are_shown(runner: CliRunner, workspace: Worksp
     assert (root / f"site/{SAM}/media/hips.svg").is_file()
 
 
-def test_pages_shared_by_clients_are_made_once_and_name_nobody(
-    runner: CliRunner, workspace: Workspace
-) -> None:
-    root = workspace()
-    build(runner, root)
+def test_pages_shared_by_clients_are_made_once_and_name_nobody(built_site: Path) -> None:
+    root = built_site.parent  # the example workspace, built once (read only)
     site = root / "site"
     for rel in ("exercise-dead-bug.html", "safety.html", "assets/style.css"):
         sam, lena = site / SAM / rel, site / LENA / rel

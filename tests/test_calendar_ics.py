@@ -27,9 +27,8 @@ def _events(path: Path) -> list[Any]:
     return list(cal.vevent_list)
 
 
-def test_one_event_per_session_on_the_right_date(runner: CliRunner, workspace: Workspace) -> None:
-    root = workspace()
-    _build(runner, root)
+def test_one_event_per_session_on_the_right_date(built_site: Path) -> None:
+    root = built_site.parent  # the example workspace, built once (read only)
     for slug in (SAM, PRIYA, LENA):
         folder = root / "site" / slug
         plan = json.loads((folder / "plan.json").read_text("utf-8"))
@@ -52,9 +51,8 @@ def test_one_event_per_session_on_the_right_date(runner: CliRunner, workspace: W
         assert len(uids) == len(set(uids))
 
 
-def test_run_event_describes_the_intervals(runner: CliRunner, workspace: Workspace) -> None:
-    root = workspace()
-    _build(runner, root)
+def test_run_event_describes_the_intervals(built_site: Path) -> None:
+    root = built_site.parent  # the example workspace, built once (read only)
     events = _events(root / f"site/{SAM}/calendar.ics")
     first_run = next(e for e in events if e.summary.value.startswith("Run/walk"))
     assert first_run.summary.value == "Run/walk · stage 1"
