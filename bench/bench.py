@@ -5,24 +5,29 @@
 
 Makes a temporary workspace from the example one with N varied profiles (a fixed random seed,
 so every run builds the same practice), then times, each as a separate `postrun build` process:
-a full build, a no-op rebuild, a rebuild after one profile changed, and a rebuild after one
-exercise changed. Peak memory is the largest total memory (proportional set size, so pages
-shared between the forked workers count once) of the build's process tree, sampled every
-20 ms. Prints a Markdown table (the README shows the latest one).
+a full build, a no-op rebuild and a rebuild after one profile changed (three of each, the
+median counts), and a rebuild after one exercise changed. Peak memory is the largest total
+memory (proportional set size, so pages shared between the forked workers count once) of the
+build's process tree, sampled every 20 ms. Postrun's own modules are byte-compiled first, as
+an installed postrun is. Prints a Markdown table and the figures the README quotes, with the
+date, the machine and its load (the ratio against Hugo: bench/compare_hugo.sh).
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
+import platform
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -119,35 +124,55 @@ def run(root: Path, *args: str) -> tuple[float, int, str]:
     return seconds, peak, output.strip()
 
 
+def machine() -> str:
+    """The date, the machine and how busy it is: figures mean little without them."""
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
+            f"{os.cpu_count()} cores, load average {load}, Python {sys.version.split()[0]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", type=int, help="number of synthetic clients")
     parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: all)")
     args = parser.parse_args()
     extra = ["--jobs", str(args.jobs)] if args.jobs else []
+    compileall.compile_dir(REPO / "generator", quiet=1)  # as installed: no compiling per run
+    started = machine()
     with tempfile.TemporaryDirectory(prefix="postrun-bench-") as tmp:
         root = make_workspace(args.n, Path(tmp))
         full, full_mem, out = run(root, *extra)
         pages = sum(1 for _ in (root / "site").rglob("*.html"))
-        noop, noop_mem, _ = run(root, *extra)
+        noops = [run(root, *extra) for _ in range(3)]
         profile_path = root / "profiles" / "client-00007.yaml"
-        profile_path.write_text(profile_path.read_text("utf-8").replace("A short note",
-                                                                        "A changed note"))
-        one, one_mem, _ = run(root, *extra)
+        ones = []
+        for i in range(3):
+            text = profile_path.read_text("utf-8")
+            profile_path.write_text(text.replace("A short note", f"A short note ({i})", 1))
+            ones.append(run(root, *extra))
         exercise = root / "content" / "exercises" / "dead-bug.md"
         exercise.write_text(exercise.read_text("utf-8").rstrip() + "\n\nBreathe out slowly.\n")
         edit, edit_mem, _ = run(root, *extra)
-    cores = os.cpu_count()
-    print(f"postrun benchmark: {args.n} clients, {pages} pages, {cores} cores, "
-          f"jobs={args.jobs or 'all'}, Python {sys.version.split()[0]}")
+    noop = statistics.median(t for t, _, _ in noops)
+    one = statistics.median(t for t, _, _ in ones)
+    noop_mem = max(m for _, m, _ in noops)
+    one_mem = max(m for _, m, _ in ones)
+    peak = max(full_mem, noop_mem, one_mem, edit_mem)
+    print(f"postrun benchmark: {args.n} clients, {pages} pages, jobs={args.jobs or 'all'}")
+    print(f"started {started}")
+    print(f"ended   {machine()}")
     print(f"(last build said: {out.splitlines()[-1] if out else ''})\n")
     print("| build | wall time | pages/s | peak memory |")
     print("|---|---:|---:|---:|")
-    for label, seconds, mem in (("full build", full, full_mem), ("no-op rebuild", noop, noop_mem),
-                                ("one profile changed", one, one_mem),
+    for label, seconds, mem in (("full build", full, full_mem),
+                                ("no-op rebuild (median of 3)", noop, noop_mem),
+                                ("one profile changed (median of 3)", one, one_mem),
                                 ("one exercise edited", edit, edit_mem)):
         rate = f"{pages / seconds:,.0f}" if label in ("full build", "one exercise edited") else "—"
         print(f"| {label} | {seconds:.2f} s | {rate} | {mem / 2**20:.0f} MB |")
+    print(f"\nno-op rebuild {noop:.2f} s (runs: {', '.join(f'{t:.2f}' for t, _, _ in noops)}); "
+          f"one profile changed {one:.2f} s (runs: {', '.join(f'{t:.2f}' for t, _, _ in ones)}); "
+          f"peak memory {peak / 2**20:.0f} MB; full build {full:.1f} s")
 
 
 if __name__ == "__main__":

@@ -29,13 +29,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import PostrunError, Problem, Problems, did_you_mean, environment_error
+from .errors import PostrunError, Problem, did_you_mean, environment_error
 from .incremental import (
     Changes,
     build_lock,
     cache_dir,
     forget_manifest,
+    keep_content,
     key_mark,
+    read_content,
     what_changed,
     write_manifest,
 )
@@ -45,13 +47,14 @@ from .load import (
     client_folders,
     guard_missing_secret,
     guard_moves,
-    load_workspace,
     moved_clients,
     profile_paths,
     read_profile,
     same_client_files,
 )
+from .load.workspace import load_workspace_reusing
 from .models import ProfileRef, Workspace
+from .passphrases import read_passphrases
 from .write import SITE_MARKER, SharedFiles, StagedDir, check_target, remove_leftovers, write_files
 
 if TYPE_CHECKING:
@@ -270,9 +273,11 @@ def _build(request: _Request) -> BuildResult:
 
     # Gather: load and validate every input that changed before writing a byte.
     everyone = changes.full or only is not None
-    workspace, problems = load_workspace(
-        root, None if everyone else changes.changed, keep_profiles=False
-    )
+    known = read_content(root, target, changes.shared)
+    stems = None if everyone else changes.changed
+    workspace, problems, loaded = load_workspace_reusing(root, stems, False, known)
+    if known is None:
+        keep_content(root, target, changes.shared, loaded)
     profiles, passphrases, notes = _clients_to_build(request, workspace, changes, paths)
     from .render import Renderer
 
@@ -432,57 +437,6 @@ def _shown(folder: Path, root: Path) -> str:
         return f"{folder.resolve().relative_to(root.resolve()).as_posix()}/"
     except ValueError:
         return f"{folder}/"
-
-def read_passphrases(
-    profiles: tuple[ProfileRef, ...], skip: list[Problem] | None = None
-) -> dict[str, str]:
-    """Each protected client's passphrase, from the environment (read here, at the edge).
-
-    A missing or short passphrase is an error; with a ``skip`` list (the preview), it is put
-    there and only that client is left out."""
-    found: dict[str, str] = {}
-    problems = Problems()
-    for profile in profiles:
-        name = profile.passphrase_env
-        if name is None:
-            continue
-        value = os.environ.get(name, "")
-        if not value:
-            problems.add(
-                profile.file,
-                None,
-                "passphrase_env",
-                f"the environment variable {name} is not set",
-                f"set it before building, e.g. `export {name}='…'`; it is never stored",
-            )
-        elif len(_trimmed(value)) < 8:
-            problems.add(
-                profile.file,
-                None,
-                "passphrase_env",
-                f"the passphrase in {name} is shorter than 8 characters",
-                "use four or more random words, e.g. 'maple tide orbit kettle'",
-            )
-        else:
-            found[profile.slug] = value
-    if skip is not None:
-        skip.extend(
-            Problem(p.file, p.line, p.field, p.message, p.hint, "warning") for p in problems
-        )
-        return found
-    problems.raise_if_errors()
-    return found
-
-
-def _trimmed(passphrase: str) -> str:
-    """The passphrase as it unlocks her site: spaces trimmed and collapsed (see encrypt)."""
-    from .encrypt import normalize_passphrase
-
-    try:
-        return normalize_passphrase(passphrase).decode("utf-8")
-    except UnicodeError:
-        return ""
-
 
 def _select(workspace: Workspace, only: str) -> tuple[ProfileRef, ...]:
     chosen = tuple(p for p in workspace.refs if only in (p.slug, p.stem))

@@ -121,6 +121,42 @@ def _description(session: Session, plan: Plan, w: Words) -> str:
     return _("Each test without %(signs)s.", signs=plan.hold_words) + "\n" + "\n".join(tests)
 
 
+def _when(session: Session, plan: Plan, timed: bool) -> list[str]:
+    """The event's start and end: her session time in her time zone, else the whole day."""
+    profile = plan.profile
+    if timed:
+        assert profile.session_time is not None
+        start = datetime.combine(session.date, profile.session_time)
+        seconds = session.total_seconds or DURATIONS.get(session.kind, 1800)
+        end = start + timedelta(seconds=seconds)
+        return [f"DTSTART;TZID={profile.timezone}:{start:%Y%m%dT%H%M%S}",
+                f"DTEND;TZID={profile.timezone}:{end:%Y%m%dT%H%M%S}"]
+    return [f"DTSTART;VALUE=DATE:{_day(session.date)}",
+            f"DTEND;VALUE=DATE:{_day(session.date + timedelta(days=1))}",
+            "TRANSP:TRANSPARENT"]
+
+
+def _goal_event(plan: Plan, dtstamp: str, sequence: int, w: Words) -> list[str]:
+    """Her goal day as an all-day event (none without a goal date)."""
+    goal = plan.goal
+    if goal is None or goal.date is None:
+        return []
+    _ = w.gettext
+    return [
+        "BEGIN:VEVENT",
+        f"UID:{uid(plan, 'goal', 1)}",
+        f"DTSTAMP:{dtstamp}",
+        f"SEQUENCE:{sequence}",
+        "SUMMARY:" + escape(
+            _("Goal: %(goal)s", goal=goal.label) if goal.label else _("Goal day")
+        ),
+        f"DTSTART;VALUE=DATE:{_day(goal.date)}",
+        f"DTEND;VALUE=DATE:{_day(goal.date + timedelta(days=1))}",
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+    ]
+
+
 def calendar_ics(
     plan: Plan,
     site: Site,
@@ -173,17 +209,7 @@ def calendar_ics(
             f"SUMMARY:{escape(title)}",
             f"DESCRIPTION:{description}",
         ]
-        if timed:
-            assert profile.session_time is not None
-            start = datetime.combine(session.date, profile.session_time)
-            seconds = session.total_seconds or DURATIONS.get(session.kind, 1800)
-            end = start + timedelta(seconds=seconds)
-            lines += [f"DTSTART;TZID={profile.timezone}:{start:%Y%m%dT%H%M%S}",
-                      f"DTEND;TZID={profile.timezone}:{end:%Y%m%dT%H%M%S}"]
-        else:
-            lines += [f"DTSTART;VALUE=DATE:{_day(session.date)}",
-                      f"DTEND;VALUE=DATE:{_day(session.date + timedelta(days=1))}",
-                      "TRANSP:TRANSPARENT"]
+        lines += _when(session, plan, timed)
         if site.base_url and session.date in week_of:
             lines.append(f"URL:{site.base_url}{profile.slug}/{week_of[session.date]}")
         if profile.reminder_minutes is not None:
@@ -191,21 +217,7 @@ def calendar_ics(
                       f"TRIGGER:{_duration(timedelta(minutes=-profile.reminder_minutes))}",
                       "END:VALARM"]
         lines.append("END:VEVENT")
-    goal = plan.goal
-    if goal is not None and goal.date is not None:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{uid(plan, 'goal', 1)}",
-            f"DTSTAMP:{dtstamp}",
-            f"SEQUENCE:{sequence}",
-            "SUMMARY:" + escape(
-                _("Goal: %(goal)s", goal=goal.label) if goal.label else _("Goal day")
-            ),
-            f"DTSTART;VALUE=DATE:{_day(goal.date)}",
-            f"DTEND;VALUE=DATE:{_day(goal.date + timedelta(days=1))}",
-            "TRANSP:TRANSPARENT",
-            "END:VEVENT",
-        ]
+    lines += _goal_event(plan, dtstamp, sequence, w)
     lines.append("END:VCALENDAR")
     out.append(fold_lines(lines))
     return b"".join(out)

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import os
+import pickle
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,7 +26,8 @@ from .errors import PostrunError, Problem
 from .i18n import catalog_digest
 from .load import SECRET_FILE, profile_paths
 from .load.read import MAX_FILE_BYTES, MAX_MEDIA_BYTES, Refused, inside, read_input
-from .render import default_templates
+from .load.workspace import LoadedContent
+from .shipped import default_templates
 
 MANIFEST_VERSION = 2
 
@@ -249,6 +251,35 @@ def write_manifest(
         tmp.replace(path)
     except OSError:
         forget_manifest(path)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _content_path(root: Path, target: Path) -> Path:
+    return cache_dir() / f"content-{_key(root, target)}.pickle"
+
+
+def read_content(root: Path, target: Path, shared: str) -> LoadedContent | None:
+    """The content loaded by the last build, when the inputs it came from are unchanged
+    (the same shared fingerprint); None otherwise, or when the cache is unusable."""
+    try:
+        with open(_content_path(root, target), "rb") as f:
+            key, loaded = pickle.load(f)
+    except Exception:  # a missing, damaged or outdated cache only costs a full load
+        return None
+    return loaded if key == shared and isinstance(loaded, LoadedContent) else None
+
+
+def keep_content(root: Path, target: Path, shared: str, loaded: LoadedContent) -> None:
+    """Keep the loaded content for the next build (quietly skipped when it cannot be)."""
+    path = _content_path(root, target)
+    tmp = path.with_suffix(".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as f:
+            pickle.dump((shared, loaded), f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except (OSError, pickle.PicklingError):
         with contextlib.suppress(OSError):
             tmp.unlink()
 

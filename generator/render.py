@@ -25,7 +25,14 @@ from jinja2 import Environment, Template
 
 from . import __version__
 from .errors import PostrunError, Problem
-from .i18n import Words, base_language, catalog_digest, client_language, script_words
+from .i18n import (
+    DEFAULT_LANGUAGE,
+    Words,
+    base_language,
+    catalog_digest,
+    client_language,
+    script_words,
+)
 from .ical import calendar_ics
 from .load.read import MAX_MEDIA_BYTES
 from .models import Content, Page, Plan, Profile, Workspace
@@ -186,7 +193,9 @@ class Renderer:
                     manifest = env.get_template("manifest.webmanifest")
             finally:
                 self._compiling = None
-            words_js = script_words(tag, self._script_messages())
+            words_js = None
+            if tag != DEFAULT_LANGUAGE:  # English is the scripts' own: nothing to extract
+                words_js = script_words(tag, self._script_messages())
             if words_js is not None:
                 words_js = self.shared.share(words_js)
             found = self._languages[tag] = _Language(

@@ -32,6 +32,7 @@ from .errors import PostrunError, Problem, cut
 from .i18n import DEFAULT_LANGUAGE, translations
 from .jinja_i18n import CompiledTranslations, install
 from .load.read import MAX_FILE_BYTES, Refused, read_input
+from .shipped import default_templates
 from .views import Local, iso, week_file
 
 __all__ = [
@@ -41,13 +42,6 @@ __all__ = [
     "template_errors",
     "template_problem",
 ]
-
-
-def default_templates() -> Path:
-    """The templates shipped with postrun (inside the wheel, or the repository's own)."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "defaults" / "templates"
-    return packaged if packaged.is_dir() else here.parent / "templates"
 
 
 def _bytecode_cache(folder: Path | None) -> BytecodeCache | None:

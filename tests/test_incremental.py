@@ -200,3 +200,29 @@ def test_a_bad_shard_is_refused(runner: CliRunner, workspace: Workspace, bad: st
     result = runner.invoke(cli, ["-C", str(workspace()), "build", "--shard", bad])
     assert result.exit_code == 1
     assert re.search(r"is not a shard like", result.output)
+
+
+def test_a_one_profile_rebuild_reuses_the_loaded_content(
+    runner: CliRunner, workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Content is parsed once and kept (keyed by its fingerprint): a profile edit does not
+    # read an exercise again; a damaged cache is only a slower build.
+    monkeypatch.setenv("POSTRUN_CACHE_DIR", str(tmp_path / "cache"))
+    root = workspace()
+    first = build(runner, root)
+    profile = root / "profiles/sam-rivera.yaml"
+    profile.write_text(profile.read_text("utf-8").replace("Welcome, Sam!", "Hi Sam!"), "utf-8")
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("content was loaded again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("generator.load.workspace.load_exercises", refuse)
+        again = build(runner, root)
+    assert "Built 1 client" in again
+    assert first.splitlines()[:-1] == again.splitlines()[:-1]  # the same warnings
+    assert tree_digest(root / "site") == clean_build(runner, root, "clean")
+    for cache in (tmp_path / "cache").glob("content-*.pickle"):
+        cache.write_bytes(b"not a pickle")
+    profile.write_text(profile.read_text("utf-8").replace("Hi Sam!", "Hello Sam!"), "utf-8")
+    assert "Built 1 client" in build(runner, root)

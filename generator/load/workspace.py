@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import Problems
+from ..errors import Problem, Problems
 from ..models import (
     Content,
     Profile,
@@ -23,6 +24,19 @@ from .site import load_site
 from .translations import load_translations, with_translations
 
 
+@dataclass(frozen=True, slots=True)
+class LoadedContent:
+    """What a workspace's content/ loads to, with the warnings found on the way: an
+    incremental build keeps it between runs (keyed by the content's fingerprint), so a
+    one-profile rebuild does not parse every exercise and page again."""
+
+    content: Content
+    before: tuple[Problem, ...]
+    """Warnings found before the profiles are read."""
+    after: tuple[Problem, ...]
+    """Warnings found after them (media, translations)."""
+
+
 def load_workspace(
     root: Path, stems: frozenset[str] | None = None, keep_profiles: bool = True
 ) -> tuple[Workspace, Problems]:
@@ -34,6 +48,18 @@ def load_workspace(
     practice (a build reads each again when it renders it). Returns the workspace and the
     warnings.
     """
+    workspace, problems, _ = load_workspace_reusing(root, stems, keep_profiles, None)
+    return workspace, problems
+
+
+def load_workspace_reusing(
+    root: Path,
+    stems: frozenset[str] | None,
+    keep_profiles: bool,
+    known: LoadedContent | None,
+) -> tuple[Workspace, Problems, LoadedContent]:
+    """:func:`load_workspace`, reusing ``known`` content (same problems, same order) when
+    given; also returns the content loaded, to be kept for the next build."""
     problems = Problems()
     if not (root / "content").is_dir():
         problems.add(
@@ -45,16 +71,21 @@ def load_workspace(
         )
         problems.raise_if_errors()
     render = MarkdownRenderer()
-    site = load_site(root, problems)
-    exercises = load_exercises(root, problems, render)
-    pages = load_pages(root, problems, render)
-    broken = frozenset(
-        p.stem for p in (root / "content/exercises").glob("*.md") if "." not in p.stem
-    ) - set(exercises)
-    protocol = load_protocol(root, problems, exercises, broken)
-    too_large = None if protocol is None else plan_size_problem(protocol)
-    if too_large is not None:
-        problems.extend([too_large])
+    if known is None:
+        site = load_site(root, problems)
+        exercises = load_exercises(root, problems, render)
+        pages = load_pages(root, problems, render)
+        broken = frozenset(
+            p.stem for p in (root / "content/exercises").glob("*.md") if "." not in p.stem
+        ) - set(exercises)
+        protocol = load_protocol(root, problems, exercises, broken)
+        too_large = None if protocol is None else plan_size_problem(protocol)
+        if too_large is not None:
+            problems.extend([too_large])
+    else:
+        problems.extend(known.before)
+        protocol = known.content.protocol
+    before = tuple(problems)
     secret = workspace_secret(root, problems)
     kept: list[Profile] = []
     refs: list[ProfileRef] = []
@@ -72,12 +103,19 @@ def load_workspace(
             "add one with `postrun new SLUG`",
             "warning",
         )
-    media = _media(root, problems)
-    translated = load_translations(root, problems, render, exercises, pages, protocol)
-    problems.raise_if_errors()
-    assert site is not None and protocol is not None
-    content = with_translations(Content(site, protocol, exercises, pages, media), translated)
-    return Workspace(root, content, profiles, tuple(refs), secret), problems
+    if known is None:
+        middle = len(problems)
+        media = _media(root, problems)
+        translated = load_translations(root, problems, render, exercises, pages, protocol)
+        problems.raise_if_errors()
+        assert site is not None and protocol is not None
+        content = with_translations(Content(site, protocol, exercises, pages, media), translated)
+        known = LoadedContent(content, before, tuple(problems)[middle:])
+    else:
+        problems.extend(known.after)
+        problems.raise_if_errors()
+    workspace = Workspace(root, known.content, profiles, tuple(refs), secret)
+    return workspace, problems, known
 
 
 def _media(root: Path, problems: Problems) -> tuple[str, ...]:
