@@ -104,8 +104,10 @@ def tree_memory(pid: int) -> int:
 def run(root: Path, *args: str) -> tuple[float, int, str]:
     """Wall seconds, peak tree memory (bytes) and output of one `postrun build`."""
     cmd = [sys.executable, "-m", "generator", "-C", str(root), "build", *args]
+    env = {**os.environ, "POSTRUN_CACHE_DIR": str(root.parent / "cache")}  # its own, fresh
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=env)
     peak = 0
 
     def sample() -> None:

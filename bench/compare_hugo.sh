@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Side by side on this machine: postrun building N synthetic clients, and Hugo building a site
-# with the same number of Markdown pages of similar size. Prints both times and the ratio.
+# with the same number of Markdown pages of similar size. Prints both times and the ratio, with
+# the date, the machine and its load. Each tool starts from an empty output folder (its last
+# output removed before the clock starts) and the best of 3 runs counts for each.
 #
 #   bash bench/compare_hugo.sh 1000        (needs Hugo: apt-get install hugo)
 set -euo pipefail
@@ -11,7 +13,11 @@ command -v hugo >/dev/null || { echo "Hugo is not installed (apt-get install hug
 work=$(mktemp -d /tmp/postrun-vs-hugo-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-# postrun: a clean full build of N clients (best of 3).
+export POSTRUN_CACHE_DIR="$work/cache"   # its own cache, not the user's
+started="$(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# postrun: a clean full build of N clients (best of 3), byte-compiled as when installed.
+"$python" -m compileall -q "$here/../generator" >/dev/null
 "$python" -c "
 import sys; sys.path.insert(0, '$here')
 from pathlib import Path
@@ -20,6 +26,7 @@ make_workspace($n, Path('$work'))
 "
 best_postrun=999999
 for _ in 1 2 3; do
+  rm -rf "$work/practice/site"
   start=$(date +%s.%N)
   "$python" -m generator -C "$work/practice" build --clean -q
   end=$(date +%s.%N)
@@ -70,6 +77,10 @@ for _ in 1 2 3; do
 done
 hugo_pages=$(find "$site/public" -name '*.html' | wc -l)
 
-printf 'pages: postrun %s, hugo %s (%s)\n' "$pages" "$hugo_pages" "$(hugo version | cut -d' ' -f1-2)"
+printf 'started %s; ended %s, load average %s\n' "$started" "$(date -u '+%H:%M UTC')" \
+  "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf 'machine: %s, %s cores, %s, %s\n' "$(uname -m)" "$(nproc)" "$("$python" --version)" \
+  "$(hugo version | cut -d' ' -f1-2)"
+printf 'pages: postrun %s, hugo %s\n' "$pages" "$hugo_pages"
 printf 'postrun: %.2f s   hugo: %.2f s   ratio postrun/hugo: %.2f\n' \
   "$best_postrun" "$best_hugo" "$(echo "$best_postrun / $best_hugo" | bc -l)"

@@ -18,6 +18,7 @@ import pickle
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -259,6 +260,18 @@ def _content_path(root: Path, target: Path) -> Path:
     return cache_dir() / f"content-{_key(root, target)}.pickle"
 
 
+@lru_cache(maxsize=1)
+def _code_stamp() -> str:
+    """postrun's own code as installed (each module's name, size and time): kept content is
+    only ever read back by the code that made it, even while postrun is being developed."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(here.rglob("*.py")):
+        info = path.stat()
+        h.update(f"{path.relative_to(here)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
 def read_content(root: Path, target: Path, shared: str) -> LoadedContent | None:
     """The content loaded by the last build, when the inputs it came from are unchanged
     (the same shared fingerprint); None otherwise, or when the cache is unusable."""
@@ -267,7 +280,8 @@ def read_content(root: Path, target: Path, shared: str) -> LoadedContent | None:
             key, loaded = pickle.load(f)
     except Exception:  # a missing, damaged or outdated cache only costs a full load
         return None
-    return loaded if key == shared and isinstance(loaded, LoadedContent) else None
+    fresh = key == f"{shared} {_code_stamp()}"
+    return loaded if fresh and isinstance(loaded, LoadedContent) else None
 
 
 def keep_content(root: Path, target: Path, shared: str, loaded: LoadedContent) -> None:
@@ -277,7 +291,7 @@ def keep_content(root: Path, target: Path, shared: str, loaded: LoadedContent) -
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as f:
-            pickle.dump((shared, loaded), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((f"{shared} {_code_stamp()}", loaded), f, pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
     except (OSError, pickle.PicklingError):
         with contextlib.suppress(OSError):
