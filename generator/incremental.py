@@ -248,7 +248,7 @@ def write_manifest(
     tmp = path.with_suffix(".tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(data, indent=0) + "\n", "utf-8")
+        tmp.write_text(json.dumps(data, separators=(",", ":")) + "\n", "utf-8")  # C encoder
         tmp.replace(path)
     except OSError:
         forget_manifest(path)
