@@ -44,7 +44,8 @@ def _log(page: Any, day: str, *labels: str) -> Any:
 
 
 def _axe(page: Any) -> list[Any]:
-    page.add_script_tag(content=axe_source())
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source())
     result = page.evaluate(
         "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', "
         "'wcag21aa', 'best-practice']})"
@@ -52,14 +53,23 @@ def _axe(page: Any) -> list[Any]:
     return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
 
 
+def _axe_light_and_dark(page: Any) -> dict[str, list[Any]]:
+    """Violations in the page's present state, in the light and then the dark colour scheme."""
+    found = {}
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        assert page.evaluate(f"matchMedia('(prefers-color-scheme: {scheme})').matches")
+        found[scheme] = _axe(page)
+    page.emulate_media(color_scheme="light")
+    return found
+
+
 # ---------------------------------------------------------------- 1, 2: advice and holds
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_advice_by_symptom_kind_and_the_marks_on_later_runs(
-    browser: Any, server: str, scheme: str
-) -> None:
-    context, page = _page(browser, color_scheme=scheme, bypass_csp=True)
+def test_advice_by_symptom_kind_and_the_marks_on_later_runs(browser: Any, server: str) -> None:
+    # The flow once; its advice and marks checked by axe in the light and the dark scheme.
+    context, page = _page(browser, color_scheme="light", bypass_csp=True)
     page.goto(server + f"{SAM}/week-07.html")
     card = page.locator(f'[data-run][data-session-date="{RUN_DAY}"]')
     form = card.locator("[data-symptom-check]")
@@ -91,7 +101,7 @@ def test_advice_by_symptom_kind_and_the_marks_on_later_runs(
         mark = page.locator(f'[data-run][data-session-date="{later}"] [data-log-mark="stop"]')
         assert mark.is_visible() and "Stop" in mark.inner_text()
     assert page.evaluate("document.activeElement.dataset.advice") == "stop"
-    assert _axe(page) == []
+    assert _axe_light_and_dark(page) == {"light": [], "dark": []}
 
     # The marks follow her to the next week, and go once a later run had no symptoms.
     page.goto(server + f"{SAM}/week-08.html")
