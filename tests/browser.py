@@ -128,3 +128,26 @@ def axe_source() -> str:
     import axe_playwright_python
 
     return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text("utf-8")
+
+
+AXE_RULES = "{runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}"
+
+
+def axe_violations(page: Any) -> list[Any]:
+    """axe-core's WCAG 2.1 AA and best-practice violations in the page's present state."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source())
+    result = page.evaluate(f"async () => await axe.run(document, {AXE_RULES})")
+    return [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+            for v in result["violations"]]
+
+
+def axe_light_and_dark(page: Any) -> dict[str, list[Any]]:
+    """Violations in the page's present state, in the light and then the dark colour scheme."""
+    found = {}
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        assert page.evaluate(f"matchMedia('(prefers-color-scheme: {scheme})').matches")
+        found[scheme] = axe_violations(page)
+    page.emulate_media(color_scheme="light")
+    return found

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from .browser import axe_source, open_page, serving
+from .browser import axe_light_and_dark, open_page, serving
 from .conftest import LENA, PRIYA, REPO, SAM
 
 pytestmark = pytest.mark.browser
@@ -41,27 +41,6 @@ def _log(page: Any, day: str, *labels: str) -> Any:
         form.get_by_label(label, exact=True).check()
     form.get_by_role("button", name="Save to my log").click()
     return form
-
-
-def _axe(page: Any) -> list[Any]:
-    if not page.evaluate("typeof axe !== 'undefined'"):
-        page.add_script_tag(content=axe_source())
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', "
-        "'wcag21aa', 'best-practice']})"
-    )
-    return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
-
-
-def _axe_light_and_dark(page: Any) -> dict[str, list[Any]]:
-    """Violations in the page's present state, in the light and then the dark colour scheme."""
-    found = {}
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        assert page.evaluate(f"matchMedia('(prefers-color-scheme: {scheme})').matches")
-        found[scheme] = _axe(page)
-    page.emulate_media(color_scheme="light")
-    return found
 
 
 # ---------------------------------------------------------------- 1, 2: advice and holds
@@ -101,7 +80,7 @@ def test_advice_by_symptom_kind_and_the_marks_on_later_runs(browser: Any, server
         mark = page.locator(f'[data-run][data-session-date="{later}"] [data-log-mark="stop"]')
         assert mark.is_visible() and "Stop" in mark.inner_text()
     assert page.evaluate("document.activeElement.dataset.advice") == "stop"
-    assert _axe_light_and_dark(page) == {"light": [], "dark": []}
+    assert axe_light_and_dark(page) == {"light": [], "dark": []}
 
     # The marks follow her to the next week, and go once a later run had no symptoms.
     page.goto(server + f"{SAM}/week-08.html")

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .browser import axe_source, open_page
+from .browser import axe_light_and_dark, open_page
 from .conftest import SAM
 
 pytestmark = pytest.mark.browser
@@ -369,24 +369,7 @@ def test_no_accessibility_violations_while_running(browser: Any, server: str) ->
     assert other.locator("[data-symptom-future]").is_visible()
     page.clock.resume()  # axe waits on timers of its own; the timer runs on in real time
     assert card.locator("[data-timer]").get_attribute("data-state") == "running"
-    page.add_script_tag(content=axe_source())
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        assert page.evaluate(f"matchMedia('(prefers-color-scheme: {scheme})').matches")
-        result = page.evaluate(
-            "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', "
-            "'wcag21aa', 'best-practice']})"
-        )
-        violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-                      for v in result["violations"]]
-        assert violations == [], scheme
+    assert axe_light_and_dark(page) == {"light": [], "dark": []}
     page.goto(server + f"{SAM}/index.html")
-    page.add_script_tag(content=axe_source())
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        result = page.evaluate(
-            "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', "
-            "'wcag21aa', 'best-practice']})"
-        )
-        assert [v["id"] for v in result["violations"]] == [], scheme
+    assert axe_light_and_dark(page) == {"light": [], "dark": []}
     context.close()
