@@ -26,7 +26,14 @@ from . import __version__
 from .errors import PostrunError, Problem
 from .i18n import catalog_digest
 from .load import SECRET_FILE, profile_paths
-from .load.read import MAX_FILE_BYTES, MAX_MEDIA_BYTES, Refused, inside, read_input
+from .load.read import (
+    MAX_FILE_BYTES,
+    MAX_MEDIA_BYTES,
+    Refused,
+    inside,
+    read_at_most,
+    read_input,
+)
 from .load.workspace import LoadedContent
 from .shipped import default_templates
 
@@ -68,15 +75,8 @@ def _regular_file_digest(path: Path, limit: int) -> bytes | None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
             return None
-        h = hashlib.sha256()
-        size = 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            h.update(chunk)
-            size += len(chunk)
-        return h.digest() if size <= limit else None
+        data = read_at_most(fd, limit)
+        return None if data is None else hashlib.sha256(data).digest()
     except OSError:
         return None
     finally:

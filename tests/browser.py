@@ -151,3 +151,28 @@ def axe_light_and_dark(page: Any) -> dict[str, list[Any]]:
         found[scheme] = axe_violations(page)
     page.emulate_media(color_scheme="light")
     return found
+
+
+# speechSynthesis.speak records what it would say; Web Audio and vibration are counted.
+RECORDER = """
+window.__spoken = [];
+window.__beeps = 0;
+window.__buzzes = [];
+if (window.speechSynthesis) {
+  window.speechSynthesis.speak = function (u) { window.__spoken.push(u.text); };
+  window.speechSynthesis.cancel = function () {};
+}
+class FakeAudio {
+  constructor() { this.state = "running"; this.currentTime = 0; this.destination = {}; }
+  resume() { return Promise.resolve(); }
+  createOscillator() {
+    return { type: "", frequency: { value: 0 }, connect() {}, start() { window.__beeps += 1; },
+             stop() {} };
+  }
+  createGain() {
+    return { gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} }, connect() {} };
+  }
+}
+window.AudioContext = FakeAudio;
+navigator.vibrate = function (p) { window.__buzzes.push(p); return true; };
+"""

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from .browser import axe_light_and_dark, open_page, serving
+from .browser import RECORDER, axe_light_and_dark, open_page, serving
 from .conftest import LENA, PRIYA, REPO, SAM
 
 pytestmark = pytest.mark.browser
@@ -172,26 +172,6 @@ def test_her_log_email_delete_no_future_and_download_for_postrun(
 
 
 # ---------------------------------------------------------------- 4: timer cues
-
-RECORDER = """
-window.__spoken = [];
-window.__beeps = 0;
-window.speechSynthesis.speak = function (u) { window.__spoken.push(u.text); };
-window.speechSynthesis.cancel = function () {};
-class FakeAudio {
-  constructor() { this.state = "running"; this.currentTime = 0; this.destination = {}; }
-  resume() { return Promise.resolve(); }
-  createOscillator() {
-    return { type: "", frequency: { value: 0 }, connect() {}, start() { window.__beeps += 1; },
-             stop() {} };
-  }
-  createGain() {
-    return { gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} }, connect() {} };
-  }
-}
-window.AudioContext = FakeAudio;
-navigator.vibrate = function () { return true; };
-"""
 
 LONG_RUN = "2027-01-14"  # Sam, week 13, stage 8: 5 min walk, then 15 min jog, 1 min walk, …
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .browser import axe_light_and_dark, open_page
+from .browser import RECORDER, axe_light_and_dark, open_page
 from .conftest import SAM
 
 pytestmark = pytest.mark.browser
@@ -26,29 +26,6 @@ WEEK = f"{SAM}/week-07.html"
 RUN_DAY = "2026-12-01"
 STARTED = dt.datetime(2026, 12, 1, 8, 0, 0)
 
-# speechSynthesis.speak records what it would say; Web Audio and vibration are counted.
-RECORDER = """
-window.__spoken = [];
-window.__beeps = 0;
-window.__buzzes = [];
-if (window.speechSynthesis) {
-  window.speechSynthesis.speak = function (u) { window.__spoken.push(u.text); };
-  window.speechSynthesis.cancel = function () {};
-}
-class FakeAudio {
-  constructor() { this.state = "running"; this.currentTime = 0; this.destination = {}; }
-  resume() { return Promise.resolve(); }
-  createOscillator() {
-    return { type: "", frequency: { value: 0 }, connect() {}, start() { window.__beeps += 1; },
-             stop() {} };
-  }
-  createGain() {
-    return { gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} }, connect() {} };
-  }
-}
-window.AudioContext = FakeAudio;
-navigator.vibrate = function (p) { window.__buzzes.push(p); return true; };
-"""
 
 
 _context = open_page

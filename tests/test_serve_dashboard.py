@@ -10,9 +10,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,37 +17,10 @@ from pathlib import Path
 import pytest
 
 from .conftest import LENA, PRIYA, REPO, SAM
+from .net import free_port, get, wait_for
 
 PROTECTED = "profiles/zoe-protected.yaml"
 UNSET = "POSTRUN_TEST_NEVER_SET"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode("utf-8")
-
-
-def wait_for(url: str, predicate: object, seconds: float = 30.0) -> str:
-    deadline = time.monotonic() + seconds
-    last = ""
-    while time.monotonic() < deadline:
-        try:
-            _, last = get(url)
-            if callable(predicate) and predicate(last):
-                return last
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"{url} did not become ready; last body:\n{last[:2000]}")
 
 
 def make_workspace(root: Path) -> Path:
@@ -80,7 +50,7 @@ def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, st
     root = make_workspace(base_dir / "ws")
     tmp = base_dir / "tmp"
     tmp.mkdir()
-    port = _free_port()
+    port = free_port()
     proc = start(root, port, tmp)
     base = f"http://127.0.0.1:{port}/"
     try:
@@ -176,7 +146,7 @@ def test_the_terminal_lists_the_clients_addresses(tmp_path: Path) -> None:
     root = make_workspace(tmp_path / "ws")
     tmp = tmp_path / "tmp"
     tmp.mkdir()
-    port = _free_port()
+    port = free_port()
     proc = start(root, port, tmp)
     base = f"http://127.0.0.1:{port}/"
     wait_for(base, lambda body: "Your clients" in body, 60)

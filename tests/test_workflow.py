@@ -7,9 +7,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -18,6 +15,7 @@ from click.testing import CliRunner
 from generator.cli import cli
 
 from .conftest import REPO, SAM, Workspace
+from .net import free_port, get, wait_for
 
 
 def test_init_creates_a_workspace_that_builds(runner: CliRunner, tmp_path: Path) -> None:
@@ -167,45 +165,17 @@ def test_build_prints_a_one_line_summary_and_quiet_prints_nothing(
 # ------------------------------------------------------------------ serve
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode("utf-8")
-
-
-def _wait_for(url: str, predicate: object, seconds: float = 10.0) -> str:
-    deadline = time.monotonic() + seconds
-    last = ""
-    while time.monotonic() < deadline:
-        try:
-            _, last = _get(url)
-            if callable(predicate) and predicate(last):
-                return last
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"{url} did not become ready; last body:\n{last[:2000]}")
-
-
 @pytest.fixture
 def served(workspace: Workspace) -> object:
     root = workspace()
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "generator", "-C", str(root), "serve", "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     base = f"http://127.0.0.1:{port}/"
     try:
-        _wait_for(base + f"{SAM}/index.html", lambda body: "Sam" in body, 20)
+        wait_for(base + f"{SAM}/index.html", lambda body: "Sam" in body, 20)
         yield root, base, proc
     finally:
         proc.terminate()
@@ -218,10 +188,10 @@ def served(workspace: Workspace) -> object:
 def test_serve_rebuilds_when_a_profile_changes(served: object) -> None:
     root, base, _ = served  # type: ignore[misc]
     page = base + f"{SAM}/index.html"
-    assert "Welcome, Sam!" in _get(page)[1]
+    assert "Welcome, Sam!" in get(page)[1]
     profile = root / "profiles/sam-rivera.yaml"
     profile.write_text(profile.read_text("utf-8").replace("Welcome, Sam!", "Lovely to see you!"))
-    body = _wait_for(page, lambda b: "Lovely to see you!" in b, 10)
+    body = wait_for(page, lambda b: "Lovely to see you!" in b, 10)
     assert "livereload" in body  # the page refreshes itself when the site changes
     assert not (root / "site").exists(), "serve must not touch site/"
 
@@ -230,11 +200,11 @@ def test_serve_reports_a_broken_file_and_keeps_the_last_good_site(served: object
     root, base, proc = served  # type: ignore[misc]
     page = base + f"{SAM}/index.html"
     (root / "profiles/priya-shah.yaml").write_text("name: [unclosed\n", "utf-8")
-    body = _wait_for(page, lambda b: "data-postrun-error" in b, 10)
+    body = wait_for(page, lambda b: "data-postrun-error" in b, 10)
     assert "profiles/priya-shah.yaml:" in body
     assert "Welcome, Sam!" in body
     shutil.copy(REPO / "profiles/priya-shah.yaml", root / "profiles/priya-shah.yaml")
-    _wait_for(page, lambda b: "data-postrun-error" not in b, 10)
+    wait_for(page, lambda b: "data-postrun-error" not in b, 10)
     proc.terminate()
     output = proc.communicate(timeout=10)[0]
     assert "Build failed; still serving the last good site" in output
@@ -244,7 +214,7 @@ def test_serve_reports_a_broken_file_and_keeps_the_last_good_site(served: object
 def test_serve_listens_on_loopback_only_by_default(served: object) -> None:
     _, base, _ = served  # type: ignore[misc]
     assert base.startswith("http://127.0.0.1:")
-    status, _ = _get(base + "no-such-page.html")
+    status, _ = get(base + "no-such-page.html")
     assert status == 404
 
 

@@ -87,17 +87,10 @@ def read_input(
             raise _too_large(limit)
         if check_only:
             return b""
-        chunks: list[bytes] = []
-        size = 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > limit:
+        data = read_at_most(fd, limit)
+        if data is None:
             raise _too_large(limit)
-        return b"".join(chunks)
+        return data
     except OSError as exc:
         if exc.errno == errno.EISDIR:
             raise Refused("this is a folder, not a file", "move or rename the folder") from None
@@ -191,3 +184,17 @@ def split_front_matter(text: str, rel: str, problems: Problems) -> tuple[YMap | 
         rel, 1, None, "the front matter is not closed", "add a line `---` after the last field"
     )
     return None, "", 1
+
+
+def read_at_most(fd: int, limit: int) -> bytes | None:
+    """All of an open file's bytes, or None when there are more than ``limit``: never reads
+    more than ``limit + 1`` bytes, whatever the file claims its size is."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks) if size <= limit else None
