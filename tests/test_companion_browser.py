@@ -82,6 +82,12 @@ def test_advice_by_symptom_kind_and_the_marks_on_later_runs(browser: Any, server
     assert page.evaluate("document.activeElement.dataset.advice") == "stop"
     assert axe_light_and_dark(page) == {"light": [], "dark": []}
 
+    # Today's run on the overview (Sat 5 Dec) says "Stop" too, in words.
+    page.goto(server + f"{SAM}/index.html")
+    today = page.locator("[data-today-sessions] [data-today-run]")
+    assert today.get_attribute("data-today-run") == "2026-12-05"
+    assert today.locator('[data-today-mark="stop"]').is_visible()
+    assert today.inner_text().strip() == "Stop"
     # The marks follow her to the next week, and go once a later run had no symptoms.
     page.goto(server + f"{SAM}/week-08.html")
     assert page.locator('[data-log-mark="stop"]').count() >= 3
@@ -99,6 +105,9 @@ def test_advice_by_symptom_kind_and_the_marks_on_later_runs(browser: Any, server
     assert "Signs to hold back" in safety and "Signs to stop" in safety
     assert "see your GP or a pelvic-health physiotherapist before you run again" in safety
     assert "repeat the same stage" in safety
+    # With a later run free of symptoms, today's run on the overview is unmarked again.
+    page.goto(server + f"{SAM}/index.html")
+    assert page.locator("[data-today-sessions] [data-today-run]").inner_text().strip() == ""
     assert page.errors == []
     context.close()
 

@@ -995,7 +995,8 @@
     var template = document.getElementById("log-marks");
     var tools = document.querySelector("[data-log-tools]");
     document.querySelectorAll("[data-log-mark-placed]").forEach(function (el) { el.remove(); });
-    if (!template || !template.content || !tools) { return; }
+    document.querySelectorAll("[data-today-mark]").forEach(function (el) { el.hidden = true; });
+    if (!tools) { return; }
     var labels = labelsOf(tools);
     var kinds = jsonAttr(tools, "data-symptom-kinds");
     var since = null;
@@ -1010,9 +1011,19 @@
       });
     });
     if (!since) { return; }
+    // A run after the symptom is marked: any run after a stop sign, a step up after a hold.
+    function marked(el, dateAttr) {
+      if (el.getAttribute(dateAttr) <= since.date) { return false; }
+      return since.kind === "stop" || el.getAttribute("data-decision") === "progress";
+    }
+    // Today's run on the overview carries the same word ("On hold" or "Stop").
+    document.querySelectorAll("[data-today-sessions] [data-today-run]").forEach(function (run) {
+      if (!marked(run, "data-today-run")) { return; }
+      run.querySelector('[data-today-mark="' + since.kind + '"]').hidden = false;
+    });
+    if (!template || !template.content) { return; }
     document.querySelectorAll("[data-run][data-session-date]").forEach(function (card) {
-      if (card.getAttribute("data-session-date") <= since.date) { return; }
-      if (since.kind === "hold" && card.getAttribute("data-decision") !== "progress") { return; }
+      if (!marked(card, "data-session-date")) { return; }
       var mark = document.importNode(template.content, true)
         .querySelector('[data-log-mark="' + since.kind + '"]');
       mark.setAttribute("data-log-mark-placed", "");

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Side by side on this machine: postrun building N synthetic clients, and Hugo building a site
+# with the same number of Markdown pages of similar size. Prints both times and the ratio, with
+# the date, the machine and its load. Each tool starts from an empty output folder (its last
+# output removed before the clock starts) and the best of 3 runs counts for each.
+#
+#   bash bench/compare_hugo.sh 1000        (needs Hugo: apt-get install hugo)
+set -euo pipefail
+n=${1:-1000}
+here=$(cd "$(dirname "$0")" && pwd)
+python=${PYTHON:-python3}
+command -v hugo >/dev/null || { echo "Hugo is not installed (apt-get install hugo)" >&2; exit 1; }
+work=$(mktemp -d /tmp/postrun-vs-hugo-XXXXXX)
+echo WORK $work
+
+export POSTRUN_CACHE_DIR="$work/cache"   # its own cache, not the user's
+started="$(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# postrun: a clean full build of N clients (best of 3), byte-compiled as when installed.
+"$python" -m compileall -q "$here/../generator" >/dev/null
+"$python" -c "
+import sys; sys.path.insert(0, '$here')
+from pathlib import Path
+from bench import make_workspace
+make_workspace($n, Path('$work'))
+"
+best_postrun=999999
+for _ in 1 2 3; do
+  rm -rf "$work/practice/site"
+  start=$(date +%s.%N)
+  "$python" -m generator -C "$work/practice" build --clean -q
+  end=$(date +%s.%N)
+  t=$(echo "$end - $start" | bc)
+  best_postrun=$(echo "if ($t < $best_postrun) $t else $best_postrun" | bc)
+done
+pages=$(find "$work/practice/site" -name '*.html' | wc -l)
+bytes=$(find "$work/practice/content/exercises" -name '*.md' -printf '%s\n' | awk '{s+=$1} END {print int(s/NR)}')
+
+# Hugo: the same number of pages, each a Markdown file about the size of an exercise file.
+site="$work/hugo"
+mkdir -p "$site/content/posts" "$site/layouts/_default"
+cat > "$site/hugo.toml" <<'TOML'
+baseURL = "https://example.org/"
+title = "Bench"
+disableKinds = ["taxonomy", "term", "RSS", "sitemap"]
+TOML
+cat > "$site/layouts/_default/baseof.html" <<'HTML'
+<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
+<body><header><nav><a href="/">Home</a></nav></header><main>{{ block "main" . }}{{ end }}</main>
+<footer>{{ .Site.Title }}</footer></body></html>
+HTML
+cat > "$site/layouts/_default/single.html" <<'HTML'
+{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}
+HTML
+cat > "$site/layouts/_default/list.html" <<'HTML'
+{{ define "main" }}<h1>{{ .Title }}</h1><p>{{ len .Pages }} pages</p>{{ end }}
+HTML
+"$python" - "$site/content/posts" "$pages" "$bytes" <<'PY'
+import sys
+from pathlib import Path
+folder, count, size = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+para = ("Lie on your back with your knees bent and feet flat. Breathe out as you gently "
+        "draw your pelvic floor up and in, then let it go fully. ")
+body = "\n".join(f"{i}. {para}" for i in range(1, 1 + max(1, size // len(para))))
+for i in range(count):
+    (folder / f"page-{i:06d}.md").write_text(
+        f"---\ntitle: Page {i}\n---\n## How to do it\n\n{body}\n\n- one point\n- another\n")
+PY
+best_hugo=999999
+for _ in 1 2 3; do
+  rm -rf "$site/public" "$site/resources"
+  start=$(date +%s.%N)
+  hugo --quiet --source "$site" >/dev/null
+  end=$(date +%s.%N)
+  t=$(echo "$end - $start" | bc)
+  best_hugo=$(echo "if ($t < $best_hugo) $t else $best_hugo" | bc)
+done
+hugo_pages=$(find "$site/public" -name '*.html' | wc -l)
+
+printf 'started %s; ended %s, load average %s\n' "$started" "$(date -u '+%H:%M UTC')" \
+  "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf 'machine: %s, %s cores, %s, %s\n' "$(uname -m)" "$(nproc)" "$("$python" --version)" \
+  "$(hugo version | cut -d' ' -f1-2)"
+printf 'pages: postrun %s, hugo %s\n' "$pages" "$hugo_pages"
+printf 'postrun: %.2f s   hugo: %.2f s   ratio postrun/hugo: %.2f\n' \
+  "$best_postrun" "$best_hugo" "$(echo "$best_postrun / $best_hugo" | bc -l)"
