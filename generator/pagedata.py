@@ -108,19 +108,34 @@ def exercise_contexts(
 ) -> Iterator[tuple[str, tuple[str, ...], dict[str, Any]]]:
     """(file name, shared-page key, context) of each exercise page of her plan: the same for
     every client at her level and in her language."""
-    level = plan.profile.level
     tag = base["view"].words.tag
-    other_level = "intermediate" if level == "beginner" else "beginner"
+    done = _levels_done(plan)
     for ex_id in plan.exercise_ids:
         exercise = content.exercises[ex_id]
-        yield exercise_file(ex_id), ("exercise", ex_id, level, tag), {
+        # The versions her plan has her do, in the order it reaches them (a beginner moving
+        # up, or anyone before her healed date, does two); the other one, if she never does it.
+        levels = done.get(ex_id, (plan.profile.level,))
+        never = [v for v in exercise.variants if v.level not in levels]
+        yield exercise_file(ex_id), ("exercise", ex_id, *levels, tag), {
             **base,
             "page_title": exercise.title,
             "current": "",
             "exercise": exercise,
-            "mine": exercise.variant(level),
-            "other": other_variant(exercise, other_level),
+            "mine": exercise.variant(levels[0]),
+            "later": other_variant(exercise, levels[1]) if len(levels) > 1 else None,
+            "other": never[0] if never else None,
         }
+
+
+def _levels_done(plan: Plan) -> dict[str, tuple[str, ...]]:
+    """Each exercise of her strength days: the levels she does it at, first one first."""
+    seen: dict[str, list[str]] = {}
+    for session in plan.sessions:
+        for dose in session.exercises:
+            levels = seen.setdefault(dose.id, [])
+            if dose.level not in levels:
+                levels.append(dose.level)
+    return {ex_id: tuple(levels) for ex_id, levels in seen.items()}
 
 
 def guide_contexts(

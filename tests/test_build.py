@@ -267,6 +267,38 @@ def test_pages_shared_by_clients_are_made_once_and_name_nobody(built_site: Path)
     page = (site / SAM / "exercise-dead-bug.html").read_text("utf-8")
     assert "Sam" not in page and "Lena" not in page and "Your plan" in page
     assert "Sam&#39;s plan" in (site / SAM / "week-01.html").read_text("utf-8")
-    # Priya does the intermediate versions: her exercise pages are her level's.
-    assert (site / PRIYA / "exercise-dead-bug.html").read_bytes() != \
-        (site / SAM / "exercise-dead-bug.html").read_bytes()
+    # Priya does the intermediate version of the toe taps: her page is that version's.
+    assert (site / PRIYA / "exercise-toe-taps.html").read_bytes() != \
+        (site / SAM / "exercise-toe-taps.html").read_bytes()
+
+
+def test_exercise_pages_show_the_versions_her_week_pages_give(built_site: Path) -> None:
+    # An exercise page's "Your version" (and "Your later version", when her plan moves her
+    # on: a beginner levelling up, or anyone before her healed date) gives exactly the doses
+    # her week pages give for it; "ask before you switch" is only for a version she never does.
+    import re
+
+    dose = re.compile(r'href="(exercise-[^"]+\.html)">\s*<span class="dose-name">[^<]*</span>'
+                      r'\s*<span class="dose-amount">([^<]*)</span>')
+    two_versions = 0
+    for slug in SLUGS:
+        folder = built_site / slug
+        given: dict[str, set[str]] = {}
+        for week in folder.glob("week-*.html"):
+            for page, amount in dose.findall(week.read_text("utf-8")):
+                # A card names the version when it is not her starting one: "(intermediate)".
+                given.setdefault(page, set()).add(re.sub(r" \([a-z]+\)$", "", amount))
+        for page, amounts in given.items():
+            html = (folder / page).read_text("utf-8")
+            if "panel-mine" not in html:
+                continue  # a readiness test: its target, not a version
+            panels = html.split('<section class="panel panel-mine')[1:]
+            shown = [re.search(r'class="dose-amount">([^<]*)<', p).group(1)  # type: ignore[union-attr]
+                     for p in panels]
+            assert set(shown) == amounts, (slug, page)
+            assert ("Your later version" in html) == (len(shown) == 2), (slug, page)
+            assert ("Ask before you switch" in html) == ('class="other-level"' in html)
+            if len(shown) == 2:
+                two_versions += 1
+                assert 'class="other-level"' not in html, (slug, page)
+    assert two_versions  # the example has clients whose plan moves them on
