@@ -74,6 +74,9 @@ def test_a_caesarean_without_a_healed_date_is_a_warning_naming_the_field(
         "`injuries_healed_date`" in " ".join(result.output.split())
     )
     assert "add `injuries_healed_date:`" in result.output
+    # And when her readiness check falls, as it waits for impact practice after healing.
+    said = " ".join(result.output.split())
+    assert "her readiness check is planned for 20" in said and "after impact practice" in said
     assert check(runner, root, "--strict").exit_code == 1
 
 

@@ -99,7 +99,7 @@ def _plan(i: Inputs) -> Plan:
     else:
         notes.extend(goal_notes(p.goal, len(proto.stages), kept, final_date, i.w))
     if p.delivery == "caesarean" and p.injuries_healed_date is None:
-        notes.append(caesarean_note(earliest))
+        notes.append(caesarean_note(earliest, readiness_date))
     phases = plan_phases(proto, start, readiness_date, first_run, final_date, end)
     sessions = daily_sessions(i, readiness, start, end, kept, phases)
     return Plan(

@@ -30,13 +30,17 @@ def longest_note(proto: Protocol, cap: date, w: Words) -> Note:
     )
 
 
-def caesarean_note(earliest: date) -> Note:
+def caesarean_note(earliest: date, readiness: date | None) -> Note:
+    """For her coach: what the plan assumes of a caesarean wound with no healed date, and so
+    when her readiness check (which waits for impact practice after healing) falls."""
+    check = (f"; her readiness check is planned for {readiness}, after impact practice"
+             if readiness is not None else "")
     return Note(
         "caesarean_healed",
         "",
         "a caesarean birth with no `injuries_healed_date`: impact work and harder "
         f"variants wait until her earliest run date ({earliest}) as if her wound healed "
-        "then",
+        f"then{check}",
         "injuries_healed_date",
         "add `injuries_healed_date:` once her wound is signed off as healed",
         ("delivery",),
