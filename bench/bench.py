@@ -9,10 +9,12 @@ a full build, a no-op rebuild and a rebuild after one profile changed (three of 
 median counts), and a rebuild after one exercise changed. Peak memory is the largest total
 memory (proportional set size, so pages shared between the forked workers count once) of the
 build's process tree, sampled every 20 ms; sampling holds a process up a little, so the short
-rebuilds are timed in runs of their own and their memory taken in one more. Postrun's own
-modules are byte-compiled first, as an installed postrun is. Prints a Markdown table and the
-figures the README quotes, with the date, the machine and its load (the ratio against Hugo:
-bench/compare_hugo.sh).
+rebuilds are timed in runs of their own and their memory taken in one more. Before each run
+the disk is synced (outside the clock), so no run pays for the writes of the one before (on
+this machine a new file costs far more while earlier writes are still being flushed).
+Postrun's own modules are byte-compiled first, as an installed postrun is. Prints a Markdown
+table and the figures the README quotes, with the date, the machine and its load (the ratio
+against Hugo: bench/compare_hugo.sh).
 """
 
 from __future__ import annotations
@@ -109,6 +111,7 @@ def run(root: Path, *args: str, sample: bool = True) -> tuple[float, int, str]:
     short rebuilds are timed in runs that are not sampled."""
     cmd = [sys.executable, "-m", "generator", "-C", str(root), "build", *args]
     env = {**os.environ, "POSTRUN_CACHE_DIR": str(root.parent / "cache")}  # its own, fresh
+    os.sync()  # the writes of earlier runs reach the disk first, not during this one
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env=env)
