@@ -41,24 +41,15 @@ from .incremental import (
     what_changed,
     write_manifest,
 )
-from .load import (
-    SECRET_FILE,
-    MarkdownRenderer,
-    client_folders,
-    guard_missing_secret,
-    guard_moves,
-    moved_clients,
-    profile_paths,
-    read_profile,
-    same_client_files,
-)
-from .load.workspace import load_workspace_reusing
-from .models import ProfileRef, Workspace
-from .passphrases import read_passphrases
-from .write import SITE_MARKER, SharedFiles, StagedDir, check_target, remove_leftovers, write_files
+from .load.paths import SECRET_FILE, profile_paths, same_client_files
+from .write import SITE_MARKER, StagedDir, check_target, remove_leftovers
 
 if TYPE_CHECKING:
+    from .models import ProfileRef, Workspace
     from .render import Renderer
+
+# Loading, planning and rendering are imported where they are first needed: a no-op build
+# decides from the fingerprints alone and must not pay for YAML, Markdown or Jinja.
 
 PARALLEL_MIN_CLIENTS = 24
 """Below this many clients, starting worker processes costs more than it saves."""
@@ -139,7 +130,10 @@ Built = tuple[str, str, int, int]
 
 def _render_client(index: int) -> Built:
     """Plan, render and write one client into the staging folder."""
+    from .load import MarkdownRenderer, read_profile
     from .plan import plan
+    from .write import SharedFiles, write_files
+
     workspace: Workspace = _WORK["workspace"]
     renderer: Renderer = _WORK["renderer"]
     previous: Path | None = _WORK["previous"]
@@ -273,6 +267,8 @@ def _build(request: _Request) -> BuildResult:
 
     # Gather: load and validate every input that changed before writing a byte.
     everyone = changes.full or only is not None
+    from .load.workspace import load_workspace_reusing
+
     known = read_content(root, target, changes.shared)
     stems = None if everyone else changes.changed
     workspace, problems, loaded = load_workspace_reusing(root, stems, False, known)
@@ -319,6 +315,8 @@ def _profile_files(request: _Request) -> list[Path]:
     if twins:
         raise PostrunError(twins)  # one stem, two files: the fingerprints would mix them up
     if not request.new_secret and not (request.root / SECRET_FILE).exists():
+        from .load.secret import client_folders, guard_missing_secret
+
         where = _shown(request.guard, request.root)
         folders = client_folders(request.guard)
         guard_missing_secret(request.root, folders, (p.stem for p in paths), where, False)
@@ -330,6 +328,9 @@ def _clients_to_build(
 ) -> tuple[tuple[ProfileRef, ...], dict[str, str], list[Problem]]:
     """The clients this build renders, their passphrases, and warnings (moved addresses,
     protected clients left out of a preview)."""
+    from .load.secret import client_folders, guard_moves, moved_clients
+    from .passphrases import read_passphrases
+
     profiles = tuple(p for p in workspace.refs if in_shard(p.stem, request.shard))
     if request.only is not None:
         profiles = _select(workspace, request.only)

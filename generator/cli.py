@@ -29,7 +29,19 @@ class BugError(click.ClickException):
     exit_code = 2
 
 
+_LAZY: dict[str, Callable[[], click.Command]] = {}
+"""Commands made on first use (see :func:`_new_command`)."""
+
+
 class _Group(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in _LAZY and cmd_name not in self.commands:
+            self.add_command(_LAZY[cmd_name]())
+        return super().get_command(ctx, cmd_name)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -260,25 +272,31 @@ def _profile_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-@cli.command()
-@click.argument("slug")
-@_profile_options
-@click.pass_obj
-def new(opts: Options, /, slug: str, **given: Any) -> None:
-    """Add a client: writes profiles/SLUG.yaml (asks for what is missing in a terminal)."""
-    from .scaffold import ASKED, ProfileDraft, yaml_value
+def _new_command() -> click.Command:
+    """``new``, made when it is asked for: its options come from the profile's field
+    declarations, which the other commands (a rebuild above all) need not import."""
 
-    draft = ProfileDraft(opts.root, slug)
-    values = {k: yaml_value(k, v) for k, v in given.items() if v is not None}
-    if _interactive():
-        for name in ASKED:
-            if name not in values:
-                values[name] = _ask(draft, name, values)
-    else:
-        _require_options(values)
-    path, warnings = draft.write(values, date.today())
-    _show_warnings(warnings)
-    click.echo(f"Wrote {path.relative_to(opts.root)}; edit it to add her goal and notes.")
+    @click.command(name="new")
+    @click.argument("slug")
+    @_profile_options
+    @click.pass_obj
+    def new(opts: Options, /, slug: str, **given: Any) -> None:
+        """Add a client: writes profiles/SLUG.yaml (asks for what is missing in a terminal)."""
+        from .scaffold import ASKED, ProfileDraft, yaml_value
+
+        draft = ProfileDraft(opts.root, slug)
+        values = {k: yaml_value(k, v) for k, v in given.items() if v is not None}
+        if _interactive():
+            for name in ASKED:
+                if name not in values:
+                    values[name] = _ask(draft, name, values)
+        else:
+            _require_options(values)
+        path, warnings = draft.write(values, date.today())
+        _show_warnings(warnings)
+        click.echo(f"Wrote {path.relative_to(opts.root)}; edit it to add her goal and notes.")
+
+    return new
 
 
 def _require_options(values: dict[str, str]) -> None:
@@ -477,6 +495,9 @@ def publish(
     )
     _show_warnings(result.warnings)
     click.echo(result.summary())
+
+
+_LAZY["new"] = _new_command
 
 
 def main() -> None:

@@ -7,7 +7,6 @@ carrying all of them, and the CLI prints them and exits 1.
 
 from __future__ import annotations
 
-import difflib
 import errno
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -121,6 +120,8 @@ class PostrunError(click.ClickException):
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """The nearest known name to ``word``, as a hint, or None when nothing is close."""
+    import difflib
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else None
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import calendar
 import gettext as _gettext
-import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -24,6 +23,9 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .shipped import LOCALE_DIR
+from .shipped import catalog_digest as catalog_digest
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -49,7 +51,6 @@ PSEUDO = "en-XA"
 """A test language: every word postrun writes comes out wrapped in ⟦…⟧ (dates too), so a
 page shows at a glance any word that does not go through the catalogs."""
 
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "postrun"
 
 _TAG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_]([a-zA-Z]{4}))?(?:[-_]([a-zA-Z]{2}|[0-9]{3}))?$")
@@ -244,16 +245,6 @@ def script_words(tag: str, messages: list[str | tuple[str, str]]) -> bytes | Non
         f"plural: function (n) {{ return Number({expression}); }}, messages: {body}}};\n"
     )
     return script.encode("utf-8")
-
-
-@lru_cache(maxsize=1)
-def catalog_digest() -> str:
-    """A digest of every catalog: a changed translation rebuilds every client."""
-    digest = hashlib.sha256()
-    for path in sorted(LOCALE_DIR.rglob("*.po")):
-        digest.update(path.relative_to(LOCALE_DIR).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()[:16]
 
 
 # ---------------------------------------------------------------- words and dates of a language

@@ -14,18 +14,16 @@ import hashlib
 import hmac
 import json
 import os
-import pickle
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import PostrunError, Problem
-from .i18n import catalog_digest
-from .load import SECRET_FILE, profile_paths
+from .load.paths import SECRET_FILE, profile_paths
 from .load.read import (
     MAX_FILE_BYTES,
     MAX_MEDIA_BYTES,
@@ -34,8 +32,10 @@ from .load.read import (
     read_at_most,
     read_input,
 )
-from .load.workspace import LoadedContent
-from .shipped import default_templates
+from .shipped import catalog_digest, default_templates
+
+if TYPE_CHECKING:
+    from .load.workspace import LoadedContent
 
 MANIFEST_VERSION = 2
 
@@ -275,6 +275,10 @@ def _code_stamp() -> str:
 def read_content(root: Path, target: Path, shared: str) -> LoadedContent | None:
     """The content loaded by the last build, when the inputs it came from are unchanged
     (the same shared fingerprint); None otherwise, or when the cache is unusable."""
+    import pickle
+
+    from .load.workspace import LoadedContent
+
     try:
         with open(_content_path(root, target), "rb") as f:
             key, loaded = pickle.load(f)
@@ -286,6 +290,8 @@ def read_content(root: Path, target: Path, shared: str) -> LoadedContent | None:
 
 def keep_content(root: Path, target: Path, shared: str, loaded: LoadedContent) -> None:
     """Keep the loaded content for the next build (quietly skipped when it cannot be)."""
+    import pickle
+
     path = _content_path(root, target)
     tmp = path.with_suffix(".tmp")
     try:

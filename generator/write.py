@@ -18,8 +18,6 @@ shared by every client (assets, exercise pages) is written once and linked for t
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import errno
 import os
 import shutil
@@ -211,8 +209,12 @@ _AT_FDCWD = -100
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders in one atomic step (Linux renameat2); False where it is unsupported."""
+    import ctypes  # only here: a no-op build never swaps folders
+
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        # The running program's own symbols include the C library's (no library search,
+        # which would start a subprocess).
+        libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
     except (OSError, AttributeError):
         return False

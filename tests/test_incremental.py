@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -145,6 +147,25 @@ def test_a_build_with_nothing_changed_touches_nothing(
     assert out.startswith("Nothing to rebuild: 3 clients unchanged")
     assert {k: (v, (root / "site" / k).stat().st_mtime_ns)
             for k, v in inodes(root / "site").items()} == before
+    # ... and, as the coach runs it (a process of its own), decides that without importing
+    # what loading and rendering need: a no-op rebuild is mostly Python starting up.
+    loaded = set(_modules_after(root, "build").split())
+    assert "generator.build" in loaded
+    heavy = {"jinja2", "markdown", "yaml", "babel", "nh3", "generator.models", "generator.render"}
+    assert not heavy & loaded, heavy & loaded
+
+
+def _modules_after(root: Path, *args: str) -> str:
+    """The modules a separate `postrun` process had imported once the command ran."""
+    code = (
+        "import sys\nfrom generator.cli import main\n"
+        f"sys.argv = ['postrun', '-C', {str(root)!r}, *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()[-1]
 
 
 def test_the_build_cache_stays_out_of_the_site_and_the_workspace(

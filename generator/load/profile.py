@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Iterable, Iterator
 from datetime import date, time
 from pathlib import Path
@@ -23,38 +22,11 @@ from ..models import (
 from ..yamltree import YMap
 from .fields import SLUG_RE, Fields, _fresh, read_language
 from .markup import MarkdownRenderer
+from .paths import profile_paths as profile_paths
+from .paths import same_client_files as same_client_files
 from .read import read_mapping
 from .schema import PROFILE
 from .secret import slug_suffix
-
-
-def profile_paths(root: Path) -> list[Path]:
-    folder = root / "profiles"
-    try:
-        names = os.listdir(folder)  # one listing, sorted as text: fast for a large practice
-    except OSError:
-        return []
-    return [folder / name for name in sorted(names) if name.endswith((".yaml", ".yml"))]
-
-
-def same_client_files(paths: list[Path]) -> list[Problem]:
-    """Two files for one client (``sam.yaml`` beside ``sam.yml``): one would hide the other."""
-    found: list[Problem] = []
-    seen: dict[str, Path] = {}
-    for path in paths:
-        first = seen.setdefault(path.stem, path)
-        if first is not path:
-            found.append(
-                Problem(
-                    f"profiles/{path.name}",
-                    None,
-                    None,
-                    f"profiles/{first.name} and profiles/{path.name} are two profiles for "
-                    f"the same client `{path.stem}`",
-                    "keep one of them: delete the other, or rename it for another client",
-                )
-            )
-    return found
 
 
 def iter_profiles(

@@ -6,10 +6,12 @@ import errno
 import os
 import stat
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from .. import yamltree
 from ..errors import Problems
-from ..yamltree import YMap
+
+if TYPE_CHECKING:
+    from ..yamltree import YMap
 
 MAX_FILE_BYTES = 1_000_000
 """Largest text file read (a profile is a few KB, the longest guide page some 20 KB)."""
@@ -138,8 +140,10 @@ def read_mapping(path: Path, rel: str, problems: Problems) -> YMap | None:
 
 
 def _as_mapping(text: str, rel: str, problems: Problems, offset: int) -> YMap | None:
+    from ..yamltree import YMap, parse  # YAML only when a file is parsed, not to fingerprint
+
     before = len(problems)
-    data = yamltree.parse(text, rel, problems, offset)
+    data = parse(text, rel, problems, offset)
     if len(problems) > before:
         return None
     if data is None:

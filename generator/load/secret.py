@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import PostrunError, Problem, Problems
+from .paths import SECRET_FILE as SECRET_FILE
 from .read import read_mapping, read_text
 
-SECRET_FILE = ".postrun-secret"
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
