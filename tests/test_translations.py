@@ -46,34 +46,48 @@ def shipped() -> Content:
 # ------------------------------------------------------------------ the shipped content
 
 
-def test_shipped_german_content_covers_every_default_file(shipped: Content) -> None:
-    german = shipped.translations["de"]
-    assert german.exercises == set(shipped.exercises)
-    assert german.pages == {p.id for p in shipped.pages}
-    assert german.protocol_file == "content/protocol.de.yaml"
-    assert german.protocol_missing == ()
-    for lang in ("es", "fr"):
-        assert shipped.translations[lang].protocol_missing == (), lang
+SHIPPED_LANGUAGES = ("de", "es", "fr")
+"""Every language the default content comes in: each held to every exercise and page."""
 
 
+@pytest.mark.parametrize("lang", SHIPPED_LANGUAGES)
+def test_shipped_content_covers_every_default_file(shipped: Content, lang: str) -> None:
+    local = shipped.translations[lang]
+    assert local.exercises == set(shipped.exercises)
+    assert local.pages == {p.id for p in shipped.pages}
+    assert local.protocol_file == f"content/protocol.{lang}.yaml"
+    assert local.protocol_missing == ()
+    exercises = shipped.for_language(lang).exercises
+    assert {e.file for e in exercises.values()} == {
+        f"content/exercises/{ex_id}.{lang}.md" for ex_id in shipped.exercises
+    }
+
+
+@pytest.mark.parametrize("lang", SHIPPED_LANGUAGES)
 @pytest.mark.parametrize("folder", ["exercises", "pages"])
-def test_shipped_german_files_keep_every_field_and_number(folder: str) -> None:
-    """Same front matter keys; ids, numbers, sources, pictures unchanged; the words German."""
+def test_shipped_translations_keep_every_field_and_number(folder: str, lang: str) -> None:
+    """Same front matter keys; ids, numbers, sources, pictures unchanged; every list as long
+    (a point or caution is never dropped); the words translated."""
     defaults = sorted(p for p in (REPO / "content" / folder).glob("*.md") if "." not in p.stem)
     for path in defaults:
-        german_path = path.with_name(f"{path.stem}.de.md")
-        assert german_path.is_file(), f"{german_path.name} is missing"
-        english, german = front_matter(path), front_matter(german_path)
-        assert set(german) == set(english), path.name
+        local_path = path.with_name(f"{path.stem}.{lang}.md")
+        assert local_path.is_file(), f"{local_path.name} is missing"
+        english, local = front_matter(path), front_matter(local_path)
+        assert set(local) == set(english), local_path.name
         for key in ("category", "sources", "image", "video", "order"):
-            assert german.get(key) == english.get(key), (path.name, key)
+            assert local.get(key) == english.get(key), (local_path.name, key)
+        for key in ("points", "cautions", "equipment"):
+            assert len(local.get(key) or ()) == len(english.get(key) or ()), (
+                local_path.name, key
+            )
         for level, dose in (english.get("levels") or {}).items():
-            mine = german["levels"][level]
-            assert set(mine) == set(dose), (path.name, level)
+            mine = local["levels"][level]
+            assert set(mine) == set(dose), (local_path.name, level)
             assert {k: v for k, v in mine.items() if k not in ("how", "per")} == {
                 k: v for k, v in dose.items() if k not in ("how", "per")
-            }, (path.name, level)
-        assert german["title"] != english["title"] or path.stem == "references", path.name
+            }, (local_path.name, level)
+        assert local["title"] != english["title"], local_path.name
+        assert local["summary"] != english["summary"], local_path.name
 
 
 def test_every_protocol_text_is_given_in_every_shipped_language(shipped: Content) -> None:
@@ -99,10 +113,10 @@ def test_content_is_chosen_by_base_language_with_fallback(shipped: Content) -> N
     assert german.protocol.hold_symptoms[0].word == "Schmerzen"
     assert german.protocol.readiness_tests[0].target == "30 Minuten"
     assert shipped.for_language("en-GB") is shipped
-    spanish = shipped.for_language("es")
-    # No Spanish exercise files: the default ones, with the protocol's Spanish words.
-    assert spanish.exercises["dead-bug"] is shipped.exercises["dead-bug"]
-    assert spanish.pages == shipped.pages
+    spanish = shipped.for_language("es-MX")
+    assert spanish is shipped.for_language("es")
+    assert spanish.exercises["dead-bug"].title == "Bicho muerto (dead bug)"
+    assert spanish.pages[0].title == "Seguridad: cuándo frenar, cuándo parar"
     assert spanish.protocol.rest_suggestion.startswith("Descansa")
     assert spanish.protocol.readiness_tests[0].title == "Prueba de caminar"
     # Words only: every number and exercise list is the default protocol's.
@@ -208,9 +222,11 @@ def test_check_counts_what_has_no_version_in_a_language_in_use(
     assert "hint: add content/exercises/dead-bug.de.md" in out
     assert "content/protocol.de.yaml: warning: content/protocol.de.yaml leaves 1 of 34 of the " \
         "protocol's texts in the default language (phases.core.summary)" in out
-    # An English practice with one Spanish client: Spanish has only the protocol's words, so
-    # every exercise and page is counted; German is read by nobody now, so not counted.
+    # An English practice with one Spanish client, and Spanish left with only the protocol's
+    # words: every exercise and page is counted; German is read by nobody now, so not counted.
     (root / "content/site.yaml").write_text(site.replace("language: de", "language: en"), "utf-8")
+    for path in (root / "content").glob("*/*.es.md"):
+        path.unlink()
     priya = root / "profiles/priya-shah.yaml"
     priya.write_text(priya.read_text("utf-8") + "language: es-MX\n", "utf-8")
     code, out = run(runner, root, "check")
@@ -228,12 +244,22 @@ def test_the_shipped_content_needs_no_translation_warning(
     result = runner.invoke(cli, ["init", str(root), "--language", "de"])
     assert result.exit_code == 0, result.output
     assert "language: de\n" in (root / "content/site.yaml").read_text("utf-8")
-    for rel in ("content/exercises/dead-bug.de.md", "content/pages/safety.de.md",
-                "content/protocol.de.yaml", "content/protocol.es.yaml"):
-        assert (root / rel).is_file(), rel
+    for lang in ("de", "es", "fr"):
+        for rel in (f"content/exercises/dead-bug.{lang}.md", f"content/pages/safety.{lang}.md",
+                    f"content/protocol.{lang}.yaml"):
+            assert (root / rel).is_file(), rel
+    # A Spanish and a French client in the German practice: nothing left untranslated either.
+    sam = (root / "profiles/sam-rivera.yaml").read_text("utf-8")
+    (root / "profiles/ana.yaml").write_text(
+        sam.replace("name: Sam Rivera", "name: Ana") + "language: es\n", "utf-8"
+    )
+    (root / "profiles/claire.yaml").write_text(
+        sam.replace("name: Sam Rivera", "name: Claire") + "language: fr-CA\n", "utf-8"
+    )
     code, out = run(runner, root, "check")
     assert code == 0, out
-    assert "version" not in out and "protocol.de.yaml" not in out, out
+    assert "Ana" not in out and "Claire" not in out, out
+    assert "version" not in out and "protocol." not in out, out
     refused = runner.invoke(cli, ["init", str(tmp_path / "x"), "--language", "klingon"])
     assert refused.exit_code == 2 and "--language" in refused.output
 

@@ -35,6 +35,9 @@ MAX_BRACKETS = 250
 """Most square brackets (links) in one paragraph."""
 BUDGET_SECONDS = 10.0
 """Longest time one text may take to turn into HTML."""
+_KEPT_MAX = 8192
+"""Most converted texts a process keeps (see :class:`MarkdownRenderer`)."""
+_kept: dict[str, str] = {}
 
 _MARKER = r"[ \t]*(?:[-*+>]|\d{1,9}[.)])(?=[ \t]|$)"
 _PREFIX = re.compile(f"(?:{_MARKER})+")
@@ -111,7 +114,11 @@ def _budget(seconds: float) -> Iterator[None]:
 
 
 class MarkdownRenderer:
-    """Markdown to sanitised HTML; one instance per build, so the parser is set up once."""
+    """Markdown to sanitised HTML; one instance per build, so the parser is set up once.
+
+    A text that converted cleanly is kept for the process (at most :data:`_KEPT_MAX`, then
+    they are dropped): the HTML depends on the text alone, so a process that loads the same
+    content again (``serve`` after an edit, the test suite) converts only what changed."""
 
     def __init__(self) -> None:
         # Extension objects, not names: a name is looked up among every installed package's
@@ -126,15 +133,22 @@ class MarkdownRenderer:
         otherwise shown as plain paragraphs: never a crash or a hang."""
         if not source.strip():
             return ""
+        kept = _kept.get(source)
+        if kept is not None:
+            return kept
         trouble = markdown_problem(source)
         if trouble is None:
             try:
                 with _budget(BUDGET_SECONDS):
                     converted = self._md.reset().convert(source)
                 # Content and profiles are data, never code: no script, no handlers.
-                return nh3.clean(
+                clean = nh3.clean(
                     converted, tags=_TAGS, url_schemes={"http", "https", "mailto", "tel"}
                 ).strip()
+                if len(_kept) >= _KEPT_MAX:
+                    _kept.clear()
+                _kept[source] = clean
+                return clean
             except (_TooSlow, RecursionError):
                 trouble = MarkupProblem(
                     1,
