@@ -98,6 +98,7 @@ def week_contexts(plan: Plan, base: dict[str, Any]) -> Iterator[tuple[str, dict[
             "page_title": _("Week %(number)s", number=week.number),
             "current": "",
             "week": week,
+            "has_run": any(s.kind == "run_walk" for day in week.days for s in day.sessions),
             "prev_week": weeks[week.number - 2] if week.number > 1 else None,
             "next_week": weeks[week.number] if week.number < len(weeks) else None,
         }

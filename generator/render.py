@@ -34,6 +34,7 @@ from .i18n import (
     script_words,
 )
 from .ical import calendar_ics
+from .jinja_codegen import CODEGEN_VERSION
 from .load.read import MAX_MEDIA_BYTES
 from .models import Content, Page, Plan, Profile, Workspace
 from .pagedata import (
@@ -166,6 +167,20 @@ class Renderer:
             coach_links=coach_links(self.content.site),
         )
 
+    def _filters(self, tag: str) -> dict[str, Any]:
+        """Helpers the templates use on every page, as filters (a filter is a direct call; a
+        global called as a function goes through Jinja's context.call, several times dearer):
+        ``session|shared_card(m.session_card, 3, session_time)``, ``m.symptom_form|once``,
+        ``session.segments|segments_json``, ``segments|part_seconds("warm_up")``,
+        ``id|exercise_file``. The globals of the same names stay for older templates."""
+        return dict(
+            shared_card=partial(self.shared.card, lang=tag),
+            once=self._once,
+            segments_json=segments_json,
+            part_seconds=part_seconds,
+            exercise_file=exercise_file,
+        )
+
     # ------------------------------------------------------------------ languages
 
     @property
@@ -181,9 +196,10 @@ class Renderer:
             view = local(tag)
             cache = None
             if self._bytecode_dir is not None:
-                cache = self._bytecode_dir / f"{tag}-{catalog_digest()}"
+                cache = self._bytecode_dir / f"{tag}-{catalog_digest()}-{CODEGEN_VERSION}"
             env = self._compiling = make_environment(
-                self._folders, self.own_templates, cache, self._globals(tag), view
+                self._folders, self.own_templates, cache, self._globals(tag), view,
+                self._filters(tag),
             )
             try:
                 with self.template_errors():
@@ -284,6 +300,7 @@ class Renderer:
         """Every file of one client's folder, relative to ``site/<slug>/``; with a
         ``passphrase``, as published when protected (see ``encrypt.py``)."""
         self._client_once.clear()
+        self.shared.next_client()
         lang = self._lang = self._language(client_language(plan.profile, self.content.site))
         words = lang.view.words
         mine = self.in_language(plan.profile)

@@ -22,6 +22,7 @@ class SharedBytes:
         self._ids: dict[int, bytes] = {}
         self._pages: dict[tuple[str, ...], bytes] = {}
         self._cards: dict[tuple[Any, ...], Any] = {}
+        self._client_cards: dict[tuple[Any, ...], tuple[Any, Any]] = {}
 
     def share(self, data: bytes) -> bytes:
         """Register ``data`` as shared by every client; returns it."""
@@ -50,9 +51,22 @@ class SharedBytes:
         language it is written in."""
         if session.kind == "run_walk":
             return card(session, level)
-        key = (session.kind, session.exercises, session.summary, session.notice,
+        # Her plan hands every strength session of one kind the same tuple of exercises:
+        # known by identity, it is neither hashed nor compared again (both are Python code).
+        exercises = session.exercises
+        quick = (id(exercises), session.kind, session.summary, session.notice,
+                 session.reason, level, variant, lang)
+        seen = self._client_cards.get(quick)
+        if seen is not None and seen[0] is exercises:
+            return seen[1]
+        key = (session.kind, exercises, session.summary, session.notice,
                session.reason, level, variant, lang)
         html = self._cards.get(key)
         if html is None:
             html = self._cards[key] = card(session, level)
+        self._client_cards[quick] = (exercises, html)
         return html
+
+    def next_client(self) -> None:
+        """Forget what was known of the last client's plan (her cards stay shared)."""
+        self._client_cards.clear()

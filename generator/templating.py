@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from jinja2.loaders import split_template_path
 
 from .errors import PostrunError, Problem, cut
 from .i18n import DEFAULT_LANGUAGE, translations
+from .jinja_codegen import JoiningCodeGenerator
 from .jinja_i18n import CompiledTranslations, install
 from .load.read import MAX_FILE_BYTES, Refused, read_input
 from .shipped import default_templates
@@ -60,12 +61,14 @@ def make_environment(
     bytecode_dir: Path | None,
     globals_: Mapping[str, Any],
     view: Local,
+    filters_: Mapping[str, Callable[..., Any]] | None = None,
 ) -> Environment:
     """The build's Jinja2 environment for one language (``view``): templates from
     ``folders`` (``own``, the coach's overrides, read through the guarded way in), postrun's
     filters, and ``globals_``. Its messages are translated when a template is compiled
-    (:mod:`.jinja_i18n`), so ``bytecode_dir`` must be the language's own."""
-    env = Environment(
+    (:mod:`.jinja_i18n`), so ``bytecode_dir`` must be the language's own. ``filters_`` are
+    the renderer's own filters, beside postrun's view filters."""
+    env = _Environment(
         loader=ChoiceLoader(
             [_OwnTemplates(str(f)) if f == own else FileSystemLoader(str(f)) for f in folders]
         ),
@@ -81,6 +84,7 @@ def make_environment(
         auto_reload=False,
         extensions=[CompiledTranslations],
     )
+    env.code_generator_class = JoiningCodeGenerator
     words = view.words
     install(env, translations(words.tag))
     # Filters compile to direct calls; a global called as a function goes through Jinja's
@@ -101,6 +105,7 @@ def make_environment(
         dose_text=view.dose_text,
     )
     env.filters.update(filters)
+    env.filters.update(filters_ or {})
     env.globals.update(globals_)
     env.globals.update(
         lang=words.tag,
@@ -114,6 +119,17 @@ def make_environment(
         kind_label=view.kind_label,
     )
     return env
+
+
+class _Environment(Environment):
+    """Jinja2's Environment, each template's globals one plain dict.
+
+    Jinja2 keeps them as a ChainMap over the environment's, so that globals changed later
+    still show; postrun sets every global before the first template is loaded, and a ChainMap
+    is read key by key in Python each time a page is rendered (its context is made from it)."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **(d or {})}
 
 
 @contextmanager

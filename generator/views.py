@@ -34,17 +34,38 @@ def iso(value: date) -> str:
     return value.isoformat()
 
 
-@lru_cache(maxsize=256)
+_SEGMENT_VIEWS: dict[tuple[int, str], tuple[tuple[Segment, ...], str | int]] = {}
+
+
+def _by_segments(segments: tuple[Segment, ...], what: str) -> str | int:
+    """A view of a run's segments, remembered by the tuple's identity: her plan hands every
+    run of a stage the same tuple, and hashing or comparing one calls Python code for each
+    segment (they are dataclasses)."""
+    key = (id(segments), what)
+    found = _SEGMENT_VIEWS.get(key)
+    if found is not None and found[0] is segments:
+        return found[1]
+    if what == "json":
+        value: str | int = json.dumps(
+            [{"a": g.activity, "s": g.seconds, "p": g.part} for g in segments],
+            separators=(",", ":"),
+        )
+    else:
+        value = sum(g.seconds for g in segments if g.part == what)
+    if len(_SEGMENT_VIEWS) >= 1024:
+        _SEGMENT_VIEWS.clear()  # old clients' tuples: let them go
+    _SEGMENT_VIEWS[key] = (segments, value)
+    return value
+
+
 def segments_json(segments: tuple[Segment, ...]) -> str:
     """A run's segments for the interval timer (compact keys: activity, seconds, part)."""
-    return json.dumps(
-        [{"a": g.activity, "s": g.seconds, "p": g.part} for g in segments], separators=(",", ":")
-    )
+    return str(_by_segments(segments, "json"))
 
 
-@lru_cache(maxsize=256)
 def part_seconds(segments: tuple[Segment, ...], part: str) -> int:
-    return sum(g.seconds for g in segments if g.part == part)
+    """Seconds of one part of a run (``warm_up``, ``main``, ``cool_down``)."""
+    return int(_by_segments(segments, part))
 
 
 @dataclass(frozen=True, slots=True)

@@ -220,10 +220,20 @@ def test_8_image_path_tricks_are_refused_by_check(
             "undefined",
         ),
         ("root.html", "<p>\n{{ 1 // 0 }}\n", 2, "ZeroDivisionError"),
+        (  # one run of output, written as one joined piece (jinja_codegen): still its line
+            "page.html",
+            "{% extends 'base.html' %}\n{% block main %}\n<p>{{ page_title }}\n"
+            "{{ 1 // 0 }}</p>\n{% endblock %}\n",
+            4,
+            "ZeroDivisionError",
+        ),
         ("base.html", "{% extends 'base.html' %}\n", 1, "in a loop"),
         ("page.html", "{% include 'missing.html' %}\n", 1, "does not exist"),
     ],
-    ids=["syntax", "undefined", "undefined-expr", "zero-division", "self-extending", "include"],
+    ids=[
+        "syntax", "undefined", "undefined-expr", "zero-division", "joined-output",
+        "self-extending", "include",
+    ],
 )
 def test_9_template_errors_name_the_template_and_line(
     runner: CliRunner, workspace: Workspace, file: str, text: str, line: int, fragment: str
