@@ -156,37 +156,51 @@ def _render_client(index: int) -> Built:
 
 
 def _chunks(count: int, jobs: int) -> list[list[int]]:
-    size = max(1, min(16, count // (jobs * 4) or 1))
-    return [list(range(i, min(count, i + size))) for i in range(0, count, size)]
+    """Clients in batches for the workers: up to 16 at a time (fewer hand-overs), smaller
+    towards the end so the workers finish together rather than one waiting for another."""
+    chunks: list[list[int]] = []
+    start = 0
+    while start < count:
+        size = max(1, min(16, (count - start) // (jobs * 4)))
+        chunks.append(list(range(start, start + size)))
+        start += size
+    return chunks
 
 
 def _render_all(count: int, jobs: int, progress: Progress | None) -> Iterator[Built]:
-    done = 0
-    if jobs <= 1 or count < PARALLEL_MIN_CLIENTS:
-        for index in range(count):
-            yield _render_client(index)
-            done += 1
+    import gc
+
+    many = count >= PARALLEL_MIN_CLIENTS
+    if many:
+        # What exists now (content, templates) lives as long as the build: park it out of the
+        # garbage collector's reach, so its collections look only at a client's own objects.
+        # Worker processes share the parent's memory page by page until they write to it, and
+        # the collector would write to every object it visits: parked, memory stays flat too.
+        gc.collect()
+        gc.freeze()
+    try:
+        done = 0
+        results = _in_workers(count, jobs) if many and jobs > 1 else _here(count)
+        for batch in results:
+            yield from batch
+            done += len(batch)
             if progress is not None:
                 progress(done, count)
-        return
-    import gc
+    finally:
+        if many:
+            gc.unfreeze()
+
+
+def _here(count: int) -> Iterator[list[Built]]:
+    for index in range(count):
+        yield [_render_client(index)]
+
+
+def _in_workers(count: int, jobs: int) -> Iterator[list[Built]]:
     import multiprocessing
 
-    context = multiprocessing.get_context("fork")
-    # Workers share the parent's memory page by page until they write to it; the garbage
-    # collector would write to every object it visits, so park what exists now out of its
-    # reach and memory stays flat as the practice grows.
-    gc.collect()
-    gc.freeze()
-    try:
-        with context.Pool(jobs) as pool:
-            for batch in pool.imap_unordered(_render_batch, _chunks(count, jobs)):
-                yield from batch
-                done += len(batch)
-                if progress is not None:
-                    progress(done, count)
-    finally:
-        gc.unfreeze()
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        yield from pool.imap_unordered(_render_batch, _chunks(count, jobs))
 
 
 def _render_batch(indexes: list[int]) -> list[Built]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +13,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator.build import _chunks
 from generator.cli import cli
+from generator.write import _FS_IOC_GETFLAGS as FS_IOC_GETFLAGS
+from generator.write import _FS_TOPDIR_FL as FS_TOPDIR_FL
+from generator.write import StagedDir
+from generator.write import _spread_folders as spread_folders
 
 from .conftest import LENA, PRIYA, SAM, Workspace
 from .sitecheck import tree_digest
@@ -247,3 +255,37 @@ def test_a_one_profile_rebuild_reuses_the_loaded_content(
         cache.write_bytes(b"not a pickle")
     profile.write_text(profile.read_text("utf-8").replace("Hi Sam!", "Hello Sam!"), "utf-8")
     assert "Built 1 client" in build(runner, root)
+
+
+def test_workers_get_every_client_once_in_batches_that_shrink_towards_the_end() -> None:
+    # Small batches at the end: the workers finish together instead of one waiting.
+    for count, jobs in ((1000, 2), (30, 2), (25, 4), (1, 1)):
+        chunks = _chunks(count, jobs)
+        assert [i for chunk in chunks for i in chunk] == list(range(count))
+        sizes = [len(chunk) for chunk in chunks]
+        assert max(sizes) <= 16 and sizes[-1] == 1
+        assert sizes == sorted(sizes, reverse=True)
+
+
+def test_the_staging_folder_asks_to_spread_client_folders(tmp_path: Path) -> None:
+    # The hint (chattr +T) is given wherever the file system takes it, and costs nothing
+    # elsewhere (a build on any file system is tested throughout).
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    spread_folders(probe)
+    with StagedDir(tmp_path / "site") as staged:
+        assert topdir(staged.path) == topdir(probe)
+        staged.discard()
+
+
+def topdir(folder: Path) -> bool:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        flags = bytearray(4)
+        try:
+            fcntl.ioctl(fd, FS_IOC_GETFLAGS, flags)
+        except OSError:
+            return False
+        return bool(struct.unpack("i", flags)[0] & FS_TOPDIR_FL)
+    finally:
+        os.close(fd)

@@ -11,7 +11,7 @@ from ..i18n import DEFAULT_LANGUAGE, Words, words
 from ..models import LEVELS, Break, Exercise, Hold, Profile, Protocol, Segment, Stop
 from .basics import DAY, healed_date
 from .checkins import holds, stops
-from .stages import stage_segments
+from .stages import stage_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +27,8 @@ class Inputs:
     healed: date | None
     segments: tuple[tuple[Segment, ...], ...]
     """Each stage's segments."""
+    summaries: tuple[str, ...]
+    """Each stage's segments in words (her language)."""
     stage_jog: tuple[int, ...]
     cap: date
     """The last day the plan may reach (``max_plan_weeks``)."""
@@ -47,6 +49,9 @@ def read_inputs(
     stop_ids = frozenset(s.id for s in protocol.stop_symptoms)
     healed = healed_date(profile, protocol)
     weeks = impact_weeks(protocol, exercises)
+    segments, summaries = stage_table(
+        protocol.stages, protocol.warm_up_seconds, protocol.cool_down_seconds, w
+    )
     return Inputs(
         p=profile,
         proto=protocol,
@@ -56,7 +61,8 @@ def read_inputs(
         breaks=profile.breaks,
         labels={s.id: s.label for s in (*protocol.hold_symptoms, *protocol.stop_symptoms)},
         healed=healed,
-        segments=tuple(stage_segments(s, protocol) for s in protocol.stages),
+        segments=segments,
+        summaries=summaries,
         w=w,
         stage_jog=tuple(s.jog_seconds for s in protocol.stages),
         cap=profile.start_date + timedelta(weeks=protocol.max_plan_weeks) - DAY,

@@ -97,12 +97,12 @@ def plan_weeks(
     monday = start - timedelta(days=start.weekday())
     number = 1
     while monday <= end:
-        days = tuple(
-            Day(d, tuple(by_day[d]))
-            for d in (monday + timedelta(days=i) for i in range(7))
-            if start <= d <= end
-        )
         sunday = monday + timedelta(days=6)
+        day, last, week = max(monday, start), min(sunday, end), []
+        while day <= last:
+            week.append(Day(day, tuple(by_day[day])))
+            day += DAY
+        days = tuple(week)
         titles = tuple(ph.title for ph in phases if ph.start <= sunday and ph.end >= monday)
         weeks.append(Week(number, monday, days, titles))
         monday += timedelta(days=7)

@@ -16,7 +16,6 @@ from .basics import DAY, symptom_word
 from .checkins import break_on, hold_on
 from .gates import Gates
 from .inputs import Inputs
-from .stages import describe
 
 
 @dataclass(slots=True)
@@ -154,7 +153,12 @@ class _RunLoop:
         if state.last_run is not None and day - state.last_run < self.min_gap:
             return False
         monday = day - timedelta(days=day.weekday())
-        return sum(1 for r in self.runs if r.date >= monday) < p.runs_per_week
+        this_week = 0  # runs are in date order: count back from the latest
+        for run in reversed(self.runs):
+            if run.date < monday:
+                break
+            this_week += 1
+        return this_week < p.runs_per_week
 
     def _run_on(self, day: date, hold: Hold | None) -> None:
         state, last_stage = self.state, self.last_stage
@@ -259,7 +263,7 @@ class _RunLoop:
             main_seconds=self.i.proto.stages[stage].main_seconds,
             decision=decision,
             reason=reason,
-            summary=describe(segments, self.i.w),
+            summary=self.i.summaries[stage],
         )
 
 

@@ -3,10 +3,11 @@ with the notices a stop puts on every day."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import date
+from typing import Any
 
-from ..models import Break, Phase, ReadinessCheck, Session
+from ..models import Break, Phase, PhaseSpec, ReadinessCheck, Session
 from .basics import DAY, hold_words, strength_words
 from .checkins import break_on, hold_on
 from .inputs import Inputs
@@ -47,6 +48,11 @@ class _Days:
         ) if d is not None}
         """The day before a key day: the rest day's notice."""
         self.told_level = False
+        self.specs: dict[str, PhaseSpec] = {}
+        """Each phase's strength routine (see :func:`spec_for`)."""
+        self.summaries: dict[int, str] = {}
+        """A strength session's summary by its number of exercises."""
+        self.rest = inputs.proto.rest_suggestion or w.gettext("Rest day.")
 
     def sessions(self, start: date, end: date, phases: list[Phase]) -> list[Session]:
         by_day: dict[date, list[Session]] = {}
@@ -78,11 +84,11 @@ class _Days:
             # Rule 6: strength on her strength days, all through the plan.
             todays.extend(self._strength(day, phase))
         if day in self.run_on and brk is None:
-            todays.append(replace(self.run_on[day], phase=phase_id))
+            todays.append(_in_phase(self.run_on[day], phase_id))
         if not todays:
             todays.append(Session(
                 date=day, kind="rest", phase=phase_id,
-                summary=self.i.proto.rest_suggestion or self.i.w.gettext("Rest day."),
+                summary=self.rest,
                 notice=self.eves.get(day, ""),
             ))
         return self._stop_notices(day, todays)
@@ -99,7 +105,10 @@ class _Days:
     def _strength(self, day: date, phase: Phase) -> list[Session]:
         strength, level_up = self.strength, self.strength.level_up
         level = strength.level_on(day)
-        doses = strength.doses_on(day, spec_for(self.i.proto, phase), level)
+        spec = self.specs.get(phase.id)
+        if spec is None:
+            spec = self.specs[phase.id] = spec_for(self.i.proto, phase)
+        doses = strength.doses_on(day, spec, level)
         notice = ""
         if level_up is not None and day >= level_up and not self.told_level \
                 and level == "intermediate":
@@ -111,9 +120,12 @@ class _Days:
             )
         if not doses:
             return []
+        summary = self.summaries.get(len(doses))
+        if summary is None:
+            summary = self.summaries[len(doses)] = strength_words(self.i.w, len(doses))
         return [Session(
-            date=day, kind="strength", phase=phase.id, exercises=doses,
-            summary=strength_words(self.i.w, len(doses)), notice=notice,
+            date=day, kind="strength", phase=phase.id, exercises=doses, summary=summary,
+            notice=notice,
         )]
 
     def _stop_notices(self, day: date, todays: list[Session]) -> list[Session]:
@@ -128,6 +140,7 @@ class _Days:
             symptoms=w.either([self.i.labels.get(x, x) for x in stop.symptoms]),
         )
         return [t if t.notice else replace(t, notice=notice) for t in todays]
+
 
     def _readiness_session(self, day: date, phase_id: str) -> Session:
         proto, w = self.i.proto, self.i.w
@@ -156,3 +169,15 @@ class _Days:
                 )
         return Session(date=day, kind="readiness", phase=phase_id, summary=summary,
                        reason=reason)
+
+
+
+_FIELDS = tuple(f.name for f in fields(Session))
+
+
+def _in_phase(s: Session, phase: str) -> Session:
+    """A run/walk session (made before the phases were known) in its phase: ``replace``
+    without its per-call look at the fields, as this is done for every run of every plan."""
+    values: dict[str, Any] = {name: getattr(s, name) for name in _FIELDS}
+    values["phase"] = phase
+    return Session(**values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import groupby
 
 from ..i18n import DEFAULT_LANGUAGE, Words, words
@@ -10,9 +11,13 @@ from ..models import Protocol, Segment, Stage
 
 def stage_segments(stage: Stage, protocol: Protocol) -> tuple[Segment, ...]:
     """Warm-up walk, jog/walk intervals filling the main part exactly, cool-down walk."""
+    return _segments(stage, protocol.warm_up_seconds, protocol.cool_down_seconds)
+
+
+def _segments(stage: Stage, warm_up: int, cool_down: int) -> tuple[Segment, ...]:
     segments: list[Segment] = []
-    if protocol.warm_up_seconds:
-        segments.append(Segment("walk", protocol.warm_up_seconds, "warm_up"))
+    if warm_up:
+        segments.append(Segment("walk", warm_up, "warm_up"))
     left = stage.main_seconds
     while left > 0:
         jog = min(stage.jog, left)
@@ -22,9 +27,19 @@ def stage_segments(stage: Stage, protocol: Protocol) -> tuple[Segment, ...]:
             walk = min(stage.walk, left)
             segments.append(Segment("walk", walk, "main"))
             left -= walk
-    if protocol.cool_down_seconds:
-        segments.append(Segment("walk", protocol.cool_down_seconds, "cool_down"))
+    if cool_down:
+        segments.append(Segment("walk", cool_down, "cool_down"))
     return tuple(segments)
+
+
+@lru_cache(maxsize=32)
+def stage_table(
+    stages: tuple[Stage, ...], warm_up: int, cool_down: int, w: Words
+) -> tuple[tuple[tuple[Segment, ...], ...], tuple[str, ...]]:
+    """Each stage's segments and their words, made once per protocol and language (the same
+    for every client: a plan only looks them up)."""
+    segments = tuple(_segments(s, warm_up, cool_down) for s in stages)
+    return segments, tuple(describe(s, w) for s in segments)
 
 
 def duration(seconds: int) -> str:
