@@ -307,7 +307,7 @@ def _build(request: _Request) -> BuildResult:
             clients=clients,
         )
     if only is None:
-        write_manifest(changes.manifest, changes.shared, clients, request.shard)
+        write_manifest(changes.manifest, changes.shared, clients, request.shard, changes.marks)
     removed = {v["slug"] for v in changes.known.values()} - {v["slug"] for v in clients.values()}
     return BuildResult(
         len(results),

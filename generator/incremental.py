@@ -15,6 +15,7 @@ import hmac
 import json
 import os
 import stat
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -40,14 +41,21 @@ if TYPE_CHECKING:
 MANIFEST_VERSION = 2
 
 
-def _fingerprint(path: Path, rel: str, limit: int, trusted: bool = False) -> bytes:
+def _fingerprint(
+    path: Path,
+    rel: str,
+    limit: int,
+    trusted: bool = False,
+    seen: list[os.stat_result] | None = None,
+) -> bytes:
     """The digest of a file's bytes, read as loading reads it (or why it would be refused).
 
     ``trusted``: the file's folder is inside the workspace (links followed), so a regular
     file in it, not a link, is read straight away (what a no-op build spends its time on);
-    anything else goes the guarded way in, which explains it."""
+    anything else goes the guarded way in, which explains it. ``seen`` receives the stat of a
+    regular file read straight away, taken before its bytes were read."""
     if trusted:
-        quick = _regular_file_digest(path, limit)
+        quick = _regular_file_digest(path, limit, seen)
         if quick is not None:
             return quick
     try:
@@ -63,7 +71,9 @@ _QUICK_FLAGS = (
 )
 
 
-def _regular_file_digest(path: Path, limit: int) -> bytes | None:
+def _regular_file_digest(
+    path: Path, limit: int, seen: list[os.stat_result] | None = None
+) -> bytes | None:
     """The digest of a regular file (not a link) of at most ``limit`` bytes, else None."""
     if not _NOFOLLOW:
         return None  # without it, a link could slip in: the guarded way in is used
@@ -76,7 +86,11 @@ def _regular_file_digest(path: Path, limit: int) -> bytes | None:
         if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
             return None
         data = read_at_most(fd, limit)
-        return None if data is None else hashlib.sha256(data).digest()
+        if data is None:
+            return None
+        if seen is not None:
+            seen.append(info)
+        return hashlib.sha256(data).digest()
     except OSError:
         return None
     finally:
@@ -113,14 +127,63 @@ def shared_fingerprint(root: Path, renderer_env: str) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
-def profile_fingerprints(root: Path, paths: list[Path] | None = None) -> dict[str, str]:
-    """Each profile's fingerprint, by file stem (``paths``: the profiles, when known)."""
+def profile_fingerprints(
+    root: Path,
+    paths: list[Path] | None = None,
+    known: dict[str, dict[str, str]] | None = None,
+    marks: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """Each profile's fingerprint, by file stem (``paths``: the profiles, when known).
+
+    ``known``: the last build's clients. A profile whose file is exactly as it was then (its
+    :func:`stat_mark` is the one remembered) keeps its fingerprint without being read: a no-op
+    build over many clients is one stat per file. ``marks`` receives each file's mark."""
     paths = profile_paths(root) if paths is None else paths
     trusted = inside(root / "profiles", root)
-    return {
-        p.stem: _fingerprint(p, f"profiles/{p.name}", MAX_FILE_BYTES, trusted).hex()
-        for p in paths
-    }
+    known = known if known is not None and trusted else {}
+    marks = {} if marks is None else marks
+    now = time.time_ns()
+    found: dict[str, str] = {}
+    for path in paths:
+        stem = path.stem
+        before = known.get(stem)
+        if before is not None and _as_it_was(path, before, now):
+            found[stem], marks[stem] = before["hash"], before["stat"]
+            continue
+        seen: list[os.stat_result] = []
+        rel = f"profiles/{path.name}"
+        found[stem] = _fingerprint(path, rel, MAX_FILE_BYTES, trusted, seen).hex()
+        if seen:
+            marks[stem] = stat_mark(seen[0], now)
+    return found
+
+
+def _as_it_was(path: Path, before: dict[str, str], now: int) -> bool:
+    """Whether a regular file is exactly as when ``before`` (its manifest entry) was made."""
+    if not before.get("stat") or not isinstance(before.get("hash"), str):
+        return False
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and stat_mark(info, now) == before["stat"]
+
+
+RECENT_NS = 2_000_000_000
+"""A file changed less than this long (2 s) before it was looked at may change again within
+one tick of its file system's clock, its times and size staying the same: its mark is not
+trusted (the next build reads it). Two seconds cover the coarsest clocks (FAT's)."""
+
+
+def stat_mark(info: os.stat_result, now: int) -> str:
+    """What identifies a regular file's state (device, inode, size, modification and change
+    times, as git's index does): while it stays the same, so do the file's bytes. Empty for a
+    file changed too recently (or dated in the future) to tell (see :data:`RECENT_NS`)."""
+    if now - max(info.st_mtime_ns, info.st_ctime_ns) < RECENT_NS:
+        return ""
+    return (
+        f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}"
+    )
 
 
 def key_mark(root: Path, env: str | None) -> str:
@@ -154,6 +217,8 @@ class Changes:
     """Stems to rebuild."""
     deleted: tuple[str, ...]
     """Stems built last time whose profile is gone."""
+    marks: dict[str, str]
+    """Each profile's :func:`stat_mark` (by stem), for the next build's manifest."""
 
     @property
     def nothing(self) -> bool:
@@ -176,10 +241,16 @@ def what_changed(
 ) -> Changes:
     """Compare the inputs with the last build's manifest (``use_manifest``; without it,
     everyone is rebuilt). ``keep`` tells which profiles (by stem) this build is about."""
-    fingerprints = {s: h for s, h in profile_fingerprints(root, paths).items() if keep(s)}
-    shared = shared_fingerprint(root, stamp)
     manifest_file = manifest_path(root, target)
     manifest = read_manifest(manifest_file, target) if use_manifest else None
+    marks: dict[str, str] = {}
+    fingerprints = profile_fingerprints(
+        root,
+        [p for p in paths if keep(p.stem)],
+        manifest["clients"] if manifest is not None else None,
+        marks,
+    )
+    shared = shared_fingerprint(root, stamp)
     full = (
         manifest is None
         or manifest.get("shared") != shared
@@ -196,7 +267,7 @@ def what_changed(
             or known[s].get("key", "") != key_mark(root, known[s].get("env"))
         )
     deleted = tuple(sorted(set(known) - set(fingerprints)))
-    return Changes(fingerprints, shared, manifest_file, full, known, changed, deleted)
+    return Changes(fingerprints, shared, manifest_file, full, known, changed, deleted, marks)
 
 
 def cache_dir() -> Path:
@@ -236,14 +307,27 @@ def read_manifest(path: Path, target: Path) -> dict[str, Any] | None:
 
 
 def write_manifest(
-    path: Path, shared: str, clients: dict[str, dict[str, str]], shard: tuple[int, int] | None
+    path: Path,
+    shared: str,
+    clients: dict[str, dict[str, str]],
+    shard: tuple[int, int] | None,
+    marks: dict[str, str] | None = None,
 ) -> None:
-    """Save the manifest; when the cache cannot be written, the next build is a full one."""
+    """Save the manifest, with each client's profile's stat mark from ``marks`` (a client
+    without one is read by the next build); when the cache cannot be written, the next build
+    is a full one."""
+    marks = marks or {}
     data = {
         "version": MANIFEST_VERSION,
         "shared": shared,
         "shard": list(shard) if shard else None,
-        "clients": dict(sorted(clients.items())),
+        "clients": {
+            stem: {
+                **{k: v for k, v in entry.items() if k != "stat"},
+                **({"stat": marks[stem]} if marks.get(stem) else {}),
+            }
+            for stem, entry in sorted(clients.items())
+        },
     }
     tmp = path.with_suffix(".tmp")
     try:

@@ -9,10 +9,12 @@ import struct
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+from generator import incremental
 from generator.build import _chunks
 from generator.cli import cli
 from generator.write import _FS_IOC_GETFLAGS as FS_IOC_GETFLAGS
@@ -161,6 +163,45 @@ def test_a_build_with_nothing_changed_touches_nothing(
     assert "generator.build" in loaded
     heavy = {"jinja2", "markdown", "yaml", "babel", "nh3", "generator.models", "generator.render"}
     assert not heavy & loaded, heavy & loaded
+
+
+def test_a_profile_as_it_was_is_not_read_again_and_any_change_is_seen(
+    runner: CliRunner, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A no-op build over many clients is one stat per profile: a file whose stat is the one
+    # the manifest remembers keeps its fingerprint unread. Changed bytes are still seen when
+    # the size and modification time are put back (the change time moves on).
+    monkeypatch.setattr(incremental, "RECENT_NS", 0)  # these files were written just now
+    root = workspace()
+    build(runner, root)
+    read: list[str] = []
+    real = incremental._regular_file_digest
+
+    def reading(path: Path, *args: Any) -> bytes | None:
+        read.append(Path(path).parent.name)
+        return real(path, *args)
+
+    monkeypatch.setattr(incremental, "_regular_file_digest", reading)
+    assert build(runner, root).startswith("Nothing to rebuild: 3 clients unchanged")
+    assert read and "profiles" not in read  # content/ was read, no profile was
+    profile = root / "profiles/sam-rivera.yaml"
+    before, text = profile.stat(), profile.read_text("utf-8")
+    profile.write_text(text.replace("Welcome, Sam!", "Welcome, Sal!"), "utf-8")
+    os.utime(profile, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert profile.stat().st_size == before.st_size
+    assert "Built 1 client" in build(runner, root)
+    assert "Welcome, Sal!" in (root / f"site/{SAM}/index.html").read_text("utf-8")
+
+
+def test_a_file_changed_within_the_clocks_tick_is_always_read(tmp_path: Path) -> None:
+    # Its times might not move on if it changes again at once: no mark, so it is read.
+    path = tmp_path / "a.yaml"
+    path.write_text("name: A\n", "utf-8")
+    info = path.stat()
+    now = max(info.st_mtime_ns, info.st_ctime_ns)
+    assert incremental.stat_mark(info, now) == ""
+    assert incremental.stat_mark(info, now + incremental.RECENT_NS - 1) == ""
+    assert str(info.st_ctime_ns) in incremental.stat_mark(info, now + incremental.RECENT_NS)
 
 
 def _modules_after(root: Path, *args: str) -> str:
