@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.load import load_workspace
@@ -36,18 +36,15 @@ from generator.models import (
 )
 from generator.plan import healed_date, hold_on, plan
 
-# Fast by default (the whole suite stays within minutes); POSTRUN_THOROUGH=1 runs many more.
-settings.register_profile(
-    "postrun-fast", deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.register_profile(
-    "postrun-thorough", deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-THOROUGH = os.environ.get("POSTRUN_THOROUGH") == "1"
+from .conftest import THOROUGH
+
+# Fast by default (the whole suite stays within minutes); POSTRUN_THOROUGH=1 runs many more
+# (tests/conftest.py loads the matching hypothesis profile).
 
 
 def examples(fast: int, thorough: int) -> int:
     return thorough if THOROUGH else fast
+
 
 ROOT = Path(__file__).resolve().parents[1]
 DAY = timedelta(days=1)
@@ -495,16 +492,14 @@ def check_all_rules(profile: Profile, proto: Protocol = PROTOCOL) -> Plan:
 # ------------------------------------------------------------------ properties
 
 
-@settings(max_examples=examples(int(os.environ.get("POSTRUN_EXAMPLES", 100)), 3000), deadline=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(int(os.environ.get("POSTRUN_EXAMPLES", 100)), 3000))
 @given(profiles())
 def test_every_generated_plan_keeps_all_six_rules(profile: Profile) -> None:
     p = check_all_rules(profile)
     assert plan(profile, PROTOCOL, CONTENT) == p, "plan() is not deterministic"
 
 
-@settings(max_examples=examples(40, 800), deadline=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40, 800))
 @given(profiles(symptoms=False, goals=False, clinical=False))
 def test_symptom_free_plan_without_goal_reaches_continuous_jogging(profile: Profile) -> None:
     p = check_all_rules(profile)
@@ -535,8 +530,7 @@ protocol_variants = st.builds(
 )
 
 
-@settings(max_examples=examples(50, 800), deadline=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(50, 800))
 @given(profiles(), protocol_variants)
 def test_rules_follow_the_protocol_numbers_when_they_change(
     profile: Profile, protocol: Protocol

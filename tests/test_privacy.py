@@ -31,7 +31,7 @@ from generator.encrypt import (
     unseal,
 )
 
-from .conftest import REPO, SAM, Workspace
+from .conftest import REPO, SAM, Workspace, make_workspace
 from .sitecheck import broken_links, external, html_files, parse
 
 PASSPHRASE = "maple tide orbit kettle"
@@ -59,20 +59,25 @@ def build(runner: CliRunner, root: Path, *args: str) -> Result:
     return runner.invoke(cli, ["-C", str(root), "build", "-q", *args])
 
 
-@pytest.fixture
-def sites(
-    runner: CliRunner, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
-) -> tuple[Path, Path, Path]:
+def build_sites(root: Path) -> tuple[Path, Path, Path]:
     """(workspace root, her plain folder, her protected folder), same plan, same stamp."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    monkeypatch.setenv(ENV, PASSPHRASE)
-    root = workspace({ZOE: zoe_profile(False)})
-    result = build(runner, root, "--out", str(root.parent / "plain"))
-    assert result.exit_code == 0, result.output
-    (root / ZOE).write_text(zoe_profile(True), "utf-8")
-    result = build(runner, root)
-    assert result.exit_code == 0, result.output
+    runner = CliRunner()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", "1767225600")
+        mp.setenv(ENV, PASSPHRASE)
+        make_workspace(root, {ZOE: zoe_profile(False)})
+        result = build(runner, root, "--out", str(root.parent / "plain"))
+        assert result.exit_code == 0, result.output
+        (root / ZOE).write_text(zoe_profile(True), "utf-8")
+        result = build(runner, root)
+        assert result.exit_code == 0, result.output
     return root, root.parent / "plain" / SLUG, root / "site" / SLUG
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """The two builds, made once for the tests that only read them."""
+    return build_sites(tmp_path_factory.mktemp("privacy") / "ws")
 
 
 # ------------------------------------------------------------------ what must not show
@@ -303,9 +308,10 @@ def test_the_site_root_lists_no_client(sites: tuple[Path, Path, Path]) -> None:
 
 
 def test_a_new_passphrase_rebuilds_her_site_with_fresh_encryption(
-    runner: CliRunner, sites: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root, _, protected = sites
+    root, _, protected = build_sites(tmp_path / "ws")  # its own: this test rebuilds
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     before = (protected / "plan.json.enc").read_bytes()
     monkeypatch.setenv(ENV, "a whole new passphrase")
     result = build(runner, root)  # an ordinary build notices the new passphrase

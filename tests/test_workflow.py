@@ -241,8 +241,10 @@ def test_installed_wheel_can_init_and_build_without_the_repository(tmp_path: Pat
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     source = tmp_path / "src"
+    # Caches other test workers may be writing meanwhile (.hypothesis, .pytest_cache) stay out.
     shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "site", "tests", "bench", "__pycache__", "*.egg-info"))
+        ".git", ".venv", "site", "tests", "bench", "__pycache__", "*.egg-info", ".hypothesis",
+        ".*_cache"))
     pip = [sys.executable, "-m", "pip"]
     wheel = subprocess.run([*pip, "wheel", "-q", "--no-deps", "--no-build-isolation", "-w",
                             str(tmp_path / "dist"), str(source)], capture_output=True, text=True)
