@@ -571,3 +571,33 @@ def test_healed_at_twelve_weeks_practises_impact_before_the_readiness_check() ->
         and any(CONTENT.exercises[d.id].category == "impact" for d in s.exercises)
     ]
     assert len(impact_days) >= 2 * weeks, impact_days
+
+
+def test_a_failed_check_before_a_stop_still_spaces_the_retest_after_it() -> None:
+    """Found by the property test: a failed readiness check, then a stop that ends later. The
+    plan checks her readiness again after the stop, but never sooner than the retest weeks
+    after the failed check (it used to plan one 11 days after it)."""
+    failed = date(2020, 8, 31)
+    profile = Profile(
+        file="profiles/generated.yaml",
+        name="Generated Client",
+        slug="generated-client",
+        delivery_date=date(2020, 1, 1),
+        delivery="vaginal",
+        clearance_date=date(2020, 1, 1),
+        start_date=date(2020, 2, 20),
+        level="beginner",
+        runs_per_week=1,
+        run_days=(0,),
+        strength_days=(1, 2, 3),
+        breastfeeding=False,
+        goal=Goal(label="parkrun 5 km", date=date(2020, 2, 21)),
+        check_ins=(CheckIn(date(2020, 1, 1), ("pain", "bulge")), CheckIn(date(2020, 9, 9), ())),
+        readiness_checks=(ReadinessCheck(date(2020, 2, 20), ()),
+                          ReadinessCheck(date(2020, 7, 29), ()),
+                          ReadinessCheck(failed, ("test-walk",))),
+    )
+    p = check_all_rules(profile)
+    retest = failed + timedelta(weeks=PROTOCOL.readiness_retest_weeks)
+    planned = [s.date for s in p.sessions if s.kind == "readiness" and s.date > failed]
+    assert planned and planned[0] >= retest, planned

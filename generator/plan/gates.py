@@ -58,13 +58,18 @@ class Gates:
         failed one the retest comes ``readiness_retest_weeks`` later. A planned check never
         comes before her impact practice after healing (*safer*, see :class:`Inputs`)."""
         cursor = floor if self.i.impact_ready is None else max(floor, self.i.impact_ready)
+        retest = timedelta(weeks=self.i.proto.readiness_retest_weeks)
         for check in self.i.p.readiness_checks:
             if check.date < since:
+                # Before this gate (say, before a stop): a failed check still sets the
+                # soonest day of the next one.
+                if not check.passed:
+                    cursor = max(cursor, check.date + retest)
                 continue
             self.readiness[check.date] = check
             if check.passed:
                 return check.date
-            cursor = max(cursor, check.date + timedelta(weeks=self.i.proto.readiness_retest_weeks))
+            cursor = max(cursor, check.date + retest)
         planned = self._planned_check(cursor)
         if planned is not None:
             self.readiness[planned] = None
