@@ -300,7 +300,7 @@ class Renderer:
         """Every file of one client's folder, relative to ``site/<slug>/``; with a
         ``passphrase``, as published when protected (see ``encrypt.py``)."""
         self._client_once.clear()
-        self.shared.next_client()
+        self.shared.next_client((plan.profile.level,))
         lang = self._lang = self._language(client_language(plan.profile, self.content.site))
         words = lang.view.words
         mine = self.in_language(plan.profile)

@@ -23,6 +23,7 @@ class SharedBytes:
         self._pages: dict[tuple[str, ...], bytes] = {}
         self._cards: dict[tuple[Any, ...], Any] = {}
         self._client_cards: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+        self._whose: tuple[Any, ...] = ()
 
     def share(self, data: bytes) -> bytes:
         """Register ``data`` as shared by every client; returns it."""
@@ -60,13 +61,17 @@ class SharedBytes:
         if seen is not None and seen[0] is exercises:
             return seen[1]
         key = (session.kind, exercises, session.summary, session.notice,
-               session.reason, level, variant, lang)
+               session.reason, level, variant, lang, self._whose)
         html = self._cards.get(key)
         if html is None:
             html = self._cards[key] = card(session, level)
         self._client_cards[quick] = (exercises, html)
         return html
 
-    def next_client(self) -> None:
-        """Forget what was known of the last client's plan (her cards stay shared)."""
+    def next_client(self, whose: tuple[Any, ...] = ()) -> None:
+        """Forget what was known of the last client's plan (her cards stay shared). ``whose``
+        is what of the next client a card shows besides its session (her starting level: a
+        card names a version that is not hers), so clients share a card only when it is the
+        same for both."""
         self._client_cards.clear()
+        self._whose = whose

@@ -34,6 +34,8 @@ def many_clients(workspace: Workspace, count: int = MANY) -> Path:
     for i in range(count):
         text = template.replace("Sam Rivera", f"Client {i}").replace(
             "2026-09-01", f"2026-08-{1 + i % 28:02d}")
+        if i % 2:  # both levels: a card names a version that is not her own, so differs
+            text = text.replace("level: beginner", "level: intermediate")
         (root / f"profiles/client-{i:02d}.yaml").write_text(text, "utf-8")
     return root
 
@@ -330,3 +332,18 @@ def topdir(folder: Path) -> bool:
         return bool(struct.unpack("i", flags)[0] & FS_TOPDIR_FL)
     finally:
         os.close(fd)
+
+
+def test_a_client_built_among_others_is_byte_identical_to_her_built_alone(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    # Cards shared between clients must be the same for both: here a beginner (client-00)
+    # is built before an intermediate client (client-01), whose cards name other versions.
+    root = many_clients(workspace, 2)
+    build(runner, root, "--jobs", "1", "--out", str(root.parent / "all"))
+    for path in (root / "profiles").glob("*.yaml"):
+        if path.name != "client-01.yaml":
+            path.unlink()
+    build(runner, root, "--jobs", "1", "--out", str(root.parent / "alone"))
+    [slug] = [p.name for p in (root.parent / "alone").iterdir() if p.is_dir()]
+    assert tree_digest(root.parent / "all" / slug) == tree_digest(root.parent / "alone" / slug)
