@@ -73,14 +73,20 @@ def fold_lines(lines: list[str]) -> bytes:
     """Content lines, each folded as :func:`fold` does, as one block of bytes: a line short
     enough never to need folding (most are) is taken as it is."""
     out = [
-        line if len(line) <= 18 or (len(line) <= 75 and line.isascii())
-        else fold(line)[:-2].decode("utf-8")
+        line if len(line) <= 18 or (len(line) <= 75 and line.isascii()) else _folded(line)
         for line in lines
     ]
     out.append("")
     return "\r\n".join(out).encode("utf-8")
 
 
+@lru_cache(maxsize=8192)
+def _folded(line: str) -> str:
+    """A long line folded, as text: descriptions repeat on every event of their kind."""
+    return fold(line)[:-2].decode("utf-8")
+
+
+@lru_cache(maxsize=8192)
 def _day(value: date) -> str:
     return f"{value.year:04d}{value.month:02d}{value.day:02d}"
 
@@ -197,7 +203,10 @@ def calendar_ics(
         if session.kind == "run_walk":
             title = _("%(title)s · stage %(stage)s", title=title, stage=session.stage)
         # Sessions of one kind and stage share their description: written once per calendar.
-        key = (session.kind, session.summary, session.stage, session.reason, session.exercises)
+        # Her plan hands the strength sessions of one kind the same tuple of exercises: known
+        # by identity (the plan keeps it alive), it is neither hashed nor compared again.
+        key = (session.kind, session.summary, session.stage, session.reason,
+               id(session.exercises))
         description = descriptions.get(key)
         if description is None:
             description = descriptions[key] = escape(_description(session, plan, w))

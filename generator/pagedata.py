@@ -17,6 +17,7 @@ from .views import (
     Local,
     SymptomGroup,
     clock,
+    day_hrefs,
     exercise_file,
     other_variant,
     plan_id,
@@ -58,11 +59,7 @@ def base_context(
         "pages": pages,
         "exercises": content.exercises,
         "plan_id": plan_id(plan),
-        "day_hrefs": {
-            d.date: f"{week_file(w.number)}#d{d.date.isoformat()}"
-            for w in plan.weeks
-            for d in w.days
-        },
+        "day_hrefs": day_hrefs(plan),
         "symptom_groups": groups,
         "symptom_labels": {s.id: s.label for g in groups for s in g.symptoms},
         "symptom_kinds": {s.id: g.kind for g in groups for s in g.symptoms},
@@ -168,7 +165,7 @@ def calendar_context(plan: Plan, base: dict[str, Any], site: Site) -> dict[str, 
         **base,
         "page_title": base["view"].words.gettext("Calendar"),
         "current": "calendar.html",
-        "months": list(base["view"].months(plan)),
+        "months": list(base["view"].months(plan, base["day_hrefs"])),
         "listed": [s for s in plan.sessions if s.kind != "rest"],
         # A protected calendar is downloaded after unlocking, never subscribed to.
         "webcal_url": None

@@ -126,7 +126,7 @@ class KeyDate:
     href: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CalendarCell:
     """One day of a month grid, laid out as data: the template only places these strings
     (a cell per day of every month is the site's most repeated piece)."""
@@ -312,31 +312,42 @@ class Local:
             day, sessions, href, day.isoformat(), self._cell_time(day), classes, marks
         )
 
-    def months(self, plan: Plan) -> Iterator[Month]:
-        by_day: dict[date, tuple[Session, ...]] = {}
-        href: dict[date, str] = {}
-        for week in plan.weeks:
-            for day in week.days:
-                by_day[day.date] = day.sessions
-                href[day.date] = f"{week_file(week.number)}#d{day.date.isoformat()}"
-        cal = Calendar(firstweekday=0)
+    def months(self, plan: Plan, hrefs: dict[date, str] | None = None) -> Iterator[Month]:
+        """Her months as grids of cells; ``hrefs`` links each of her days to its week page
+        (the pages' shared ``day_hrefs``, made here when not given)."""
+        by_day = {day.date: day.sessions for week in plan.weeks for day in week.days}
+        href = hrefs if hrefs is not None else day_hrefs(plan)
+        cell = self.calendar_cell
         year, month = plan.start.year, plan.start.month
         while (year, month) <= (plan.end.year, plan.end.month):
-            rows = []
-            for dates in cal.monthdatescalendar(year, month):
-                rows.append(
-                    tuple(
-                        self.calendar_cell(d, by_day.get(d, ()), href.get(d, ""))
-                        if d.month == month
-                        else EMPTY_CELL
-                        for d in dates
-                    )
+            rows = [
+                tuple(
+                    cell(d, by_day.get(d, ()), href.get(d, "")) if d is not None else EMPTY_CELL
+                    for d in dates
                 )
+                for dates in _month_dates(year, month)
+            ]
             first = date(year, month, 1)
             yield Month(self.month_title(first), f"m{first:%Y-%m}", tuple(rows))
             month += 1
             if month > 12:
                 year, month = year + 1, 1
+
+
+def day_hrefs(plan: Plan) -> dict[date, str]:
+    """Each of her days, linked to its place on its week page."""
+    return {
+        d.date: f"{week_file(w.number)}#d{d.date.isoformat()}" for w in plan.weeks for d in w.days
+    }
+
+
+@lru_cache(maxsize=128)
+def _month_dates(year: int, month: int) -> tuple[tuple[date | None, ...], ...]:
+    """The weeks (Monday first) of a month's grid; None for the days of other months."""
+    return tuple(
+        tuple(d if d.month == month else None for d in dates)
+        for dates in Calendar(firstweekday=0).monthdatescalendar(year, month)
+    )
 
 
 @lru_cache(maxsize=16)
