@@ -141,7 +141,6 @@ class _Days:
         )
         return [t if t.notice else replace(t, notice=notice) for t in todays]
 
-
     def _readiness_session(self, day: date, phase_id: str) -> Session:
         proto, w = self.i.proto, self.i.w
         check = self.readiness[day]
@@ -169,7 +168,6 @@ class _Days:
                 )
         return Session(date=day, kind="readiness", phase=phase_id, summary=summary,
                        reason=reason)
-
 
 
 _FIELDS = tuple(f.name for f in fields(Session))
