@@ -159,12 +159,8 @@ class Renderer:
             csp=CSP,
             version=__version__,
             week_file=week_file,
-            exercise_file=exercise_file,
-            shared_card=partial(self.shared.card, lang=tag),
-            once=self._once,
-            segments_json=segments_json,
-            part_seconds=part_seconds,
             coach_links=coach_links(self.content.site),
+            **self._filters(tag),  # also callable as functions, as older templates do
         )
 
     def _filters(self, tag: str) -> dict[str, Any]:
