@@ -24,10 +24,11 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from .errors import PostrunError, Problem, did_you_mean, environment_error
 from .incremental import (
@@ -74,8 +75,7 @@ def source_date() -> datetime | None:
         ) from None
 
 
-@dataclass(frozen=True, slots=True)
-class BuildResult:
+class BuildResult(msgspec.Struct, frozen=True):
     clients: int
     """Clients whose site was (re)built."""
     files: int
@@ -210,8 +210,7 @@ def _render_batch(indexes: list[int]) -> list[Built]:
 # ------------------------------------------------------------------ the build
 
 
-@dataclass(frozen=True, slots=True)
-class _Request:
+class _Request(msgspec.Struct, frozen=True):
     """What the coach asked for (see :func:`build`)."""
 
     root: Path

@@ -10,9 +10,9 @@ the chart follows light, dark and print like the rest of the page.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 
+import msgspec
 from markupsafe import Markup, escape
 
 from .i18n import DEFAULT_LANGUAGE, Words, words
@@ -28,8 +28,7 @@ PLOT_W = WIDTH - LEFT - RIGHT
 PLOT_H = HEIGHT - TOP - BOTTOM
 
 
-@dataclass(frozen=True, slots=True)
-class Band:
+class Band(msgspec.Struct, frozen=True):
     kind: str
     """``hold``, ``stop`` or ``break``."""
     start: date
@@ -37,8 +36,7 @@ class Band:
     """Inclusive."""
 
 
-@dataclass(frozen=True, slots=True)
-class Chart:
+class Chart(msgspec.Struct, frozen=True):
     svg: Markup
     label: str
     """The chart's accessible name."""
@@ -79,8 +77,7 @@ def bands(plan: Plan) -> tuple[Band, ...]:
     return tuple(found)
 
 
-@dataclass(frozen=True, slots=True)
-class _Scale:
+class _Scale(msgspec.Struct, frozen=True):
     """Days and jogging seconds to the SVG's own units."""
 
     start: date

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+import msgspec
 
 from .errors import PostrunError, Problem, Problems
 from .load import load_workspace, read_mapping, stale_start
@@ -26,8 +27,7 @@ EXAMPLE_NAME = "Sam Rivera"
 MIN_PASSPHRASE = 8
 
 
-@dataclass(frozen=True, slots=True)
-class CheckReport:
+class CheckReport(msgspec.Struct, frozen=True):
     workspace: Workspace
     warnings: tuple[Problem, ...]
 

@@ -17,10 +17,11 @@ import json
 import os
 import re
 import tempfile
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from .errors import PostrunError, Problem, Problems, did_you_mean
 from .load import (
@@ -38,8 +39,7 @@ from .yamltree import YMap, parse
 NONE = "none"
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(msgspec.Struct, frozen=True):
     """One check-in to log."""
 
     date: date
@@ -47,8 +47,7 @@ class Entry:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class CheckinResult:
+class CheckinResult(msgspec.Struct, frozen=True):
     file: str
     name: str
     added: tuple[Entry, ...]

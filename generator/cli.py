@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
+import msgspec
 
 from . import __version__
 from .errors import PostrunError, Problem, environment_error
@@ -17,8 +17,7 @@ from .errors import PostrunError, Problem, environment_error
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@dataclass(slots=True)
-class Options:
+class Options(msgspec.Struct):
     root: Path
     debug: bool
 

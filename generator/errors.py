@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import errno
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import IO, Literal
 
 import click
+import msgspec
 
 Severity = Literal["error", "warning"]
 
@@ -28,8 +28,7 @@ def cut(text: str, limit: int = 80) -> str:
     return flat[: limit - 1] + "…"
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(msgspec.Struct, frozen=True):
     """One thing wrong with the input, pointing at where to fix it."""
 
     file: str

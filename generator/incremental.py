@@ -17,10 +17,11 @@ import os
 import stat
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from . import __version__
 from .errors import PostrunError, Problem
@@ -200,8 +201,7 @@ def key_mark(root: Path, env: str | None) -> str:
 # ------------------------------------------------------------------ what changed
 
 
-@dataclass(frozen=True, slots=True)
-class Changes:
+class Changes(msgspec.Struct, frozen=True):
     """What changed since the last build, from the fingerprints and the manifest."""
 
     fingerprints: dict[str, str]

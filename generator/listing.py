@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+import msgspec
 
 from .errors import Problem, Problems
 from .load import MarkdownRenderer, load_profile, load_workspace, profile_paths, read_mapping
@@ -12,8 +13,7 @@ from .models import Hold, Plan, Stop, Workspace
 from .plan import plan as make_plan
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(msgspec.Struct, frozen=True):
     slug: str
     phase: str
     next_label: str
@@ -62,8 +62,7 @@ def status(plan: Plan, today: date) -> Row:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Listing:
+class Listing(msgspec.Struct, frozen=True):
     workspace: Workspace
     rows: tuple[Row, ...]
     plans: dict[str, Plan]

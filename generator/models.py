@@ -7,10 +7,11 @@ trusts these types. The :class:`Plan` is made only by :func:`generator.plan.plan
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
 from typing import Literal
+
+import msgspec
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DELIVERIES: tuple[str, ...] = ("vaginal", "assisted", "caesarean")
@@ -26,8 +27,7 @@ PhaseKind = Literal["foundation", "readiness", "run_walk", "goal"]
 # ---------------------------------------------------------------- content
 
 
-@dataclass(frozen=True, slots=True)
-class Dosage:
+class Dosage(msgspec.Struct, frozen=True):
     """How much of an exercise: ``sets`` of ``reps`` or of ``seconds`` (one of the two)."""
 
     sets: int
@@ -47,16 +47,14 @@ class Dosage:
         return " ".join(parts)
 
 
-@dataclass(frozen=True, slots=True)
-class Variant:
+class Variant(msgspec.Struct, frozen=True):
     level: Level
     how_html: str
     """What this level does differently (rendered Markdown)."""
     dosage: Dosage
 
 
-@dataclass(frozen=True, slots=True)
-class Exercise:
+class Exercise(msgspec.Struct, frozen=True):
     id: str
     """The file stem under content/exercises/."""
     title: str
@@ -85,8 +83,7 @@ class Exercise:
         return self.variants[0] if self.variants else None
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
+class Page(msgspec.Struct, frozen=True):
     id: str
     title: str
     order: int
@@ -94,8 +91,7 @@ class Page:
     summary: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Site:
+class Site(msgspec.Struct, frozen=True):
     practice: str
     coach: str
     contact: str = ""
@@ -109,8 +105,7 @@ class Site:
     """The coach's phone number: her pages link it with ``tel:``."""
 
 
-@dataclass(frozen=True, slots=True)
-class Stage:
+class Stage(msgspec.Struct, frozen=True):
     """One run/walk stage: intervals of ``jog`` then ``walk`` filling ``main_seconds``."""
 
     number: int
@@ -132,24 +127,21 @@ class Stage:
         return min(self.jog, self.main_seconds)
 
 
-@dataclass(frozen=True, slots=True)
-class ReadinessTest:
+class ReadinessTest(msgspec.Struct, frozen=True):
     id: str
     """An exercise id (its page explains how to do the test)."""
     title: str
     target: str
 
 
-@dataclass(frozen=True, slots=True)
-class Symptom:
+class Symptom(msgspec.Struct, frozen=True):
     id: str
     label: str
     word: str = ""
     """A word or two for sentences ("walk if you feel pain, …"); empty: the id."""
 
 
-@dataclass(frozen=True, slots=True)
-class PhaseSpec:
+class PhaseSpec(msgspec.Struct, frozen=True):
     id: str
     title: str
     kind: PhaseKind
@@ -166,8 +158,7 @@ class PhaseSpec:
         return self.exercises[0][1] if self.exercises else ()
 
 
-@dataclass(frozen=True, slots=True)
-class Protocol:
+class Protocol(msgspec.Struct, frozen=True):
     earliest_run_weeks: int
     hours_between_runs: int
     max_jog_increases_per_week: int
@@ -200,15 +191,14 @@ class Protocol:
         return tuple(p for p in self.phases if p.kind == kind)
 
 
-@dataclass(frozen=True, slots=True)
-class Content:
+class Content(msgspec.Struct, frozen=True):
     site: Site
     protocol: Protocol
     exercises: dict[str, Exercise]
     pages: tuple[Page, ...]
     media: tuple[str, ...] = ()
     """Files under content/media/, relative to content/."""
-    translations: Mapping[str, Translation] = field(default_factory=dict)
+    translations: Mapping[str, Translation] = msgspec.field(default_factory=dict)
     """Per base language (``de``) that has files of its own (``dead-bug.de.md``,
     ``protocol.de.yaml``): what her pages say in it."""
 
@@ -224,8 +214,7 @@ class Content:
         return self if found is None else found.content
 
 
-@dataclass(frozen=True, slots=True)
-class Translation:
+class Translation(msgspec.Struct, frozen=True):
     """The content of one more language, complete: what has no file in it falls back to the
     default files. The sets say which files it has (``postrun check`` counts the others)."""
 
@@ -245,22 +234,19 @@ class Translation:
 # ---------------------------------------------------------------- profiles
 
 
-@dataclass(frozen=True, slots=True)
-class Goal:
+class Goal(msgspec.Struct, frozen=True):
     label: str
     date: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class CheckIn:
+class CheckIn(msgspec.Struct, frozen=True):
     date: date
     symptoms: tuple[str, ...] = ()
     """Hold or stop symptom ids; empty when she reported none."""
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class ReadinessCheck:
+class ReadinessCheck(msgspec.Struct, frozen=True):
     """The result of one readiness check the coach went through with her."""
 
     date: date
@@ -272,8 +258,7 @@ class ReadinessCheck:
         return not self.failed
 
 
-@dataclass(frozen=True, slots=True)
-class Break:
+class Break(msgspec.Struct, frozen=True):
     """Days with no session of any kind (illness, travel, anything); both ends inclusive."""
 
     start: date
@@ -281,8 +266,7 @@ class Break:
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Profile:
+class Profile(msgspec.Struct, frozen=True):
     file: str
     name: str
     slug: str
@@ -317,8 +301,7 @@ class Profile:
     """Her language tag (``es``, ``de-AT``) when it is not the practice's; see ``i18n``."""
 
 
-@dataclass(frozen=True, slots=True)
-class ProfileRef:
+class ProfileRef(msgspec.Struct, frozen=True):
     """What a build needs to know of a validated profile before it reads it again."""
 
     file: str
@@ -330,8 +313,7 @@ class ProfileRef:
         return Path(self.file).stem
 
 
-@dataclass(frozen=True, slots=True)
-class Workspace:
+class Workspace(msgspec.Struct, frozen=True):
     root: Path
     content: Content
     profiles: tuple[Profile, ...]
@@ -343,15 +325,13 @@ class Workspace:
 # ---------------------------------------------------------------- the plan
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(msgspec.Struct, frozen=True):
     activity: Literal["walk", "jog"]
     seconds: int
     part: Literal["warm_up", "main", "cool_down"]
 
 
-@dataclass(frozen=True, slots=True)
-class Dose:
+class Dose(msgspec.Struct, frozen=True):
     """An exercise in a strength session, at the level she does it that day."""
 
     id: str
@@ -362,8 +342,7 @@ class Dose:
     up after ``level_up_after_weeks`` of run/walk without a hold, stop or break)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Session:
+class Session(msgspec.Struct, frozen=True):
     date: date
     kind: SessionKind
     phase: str
@@ -385,8 +364,7 @@ class Session:
         return sum(s.seconds for s in self.segments)
 
 
-@dataclass(frozen=True, slots=True)
-class Phase:
+class Phase(msgspec.Struct, frozen=True):
     id: str
     title: str
     kind: str
@@ -396,14 +374,12 @@ class Phase:
     """Inclusive."""
 
 
-@dataclass(frozen=True, slots=True)
-class Day:
+class Day(msgspec.Struct, frozen=True):
     date: date
     sessions: tuple[Session, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Week:
+class Week(msgspec.Struct, frozen=True):
     number: int
     start: date
     """The Monday."""
@@ -415,8 +391,7 @@ class Week:
         return self.days[-1].date
 
 
-@dataclass(frozen=True, slots=True)
-class Hold:
+class Hold(msgspec.Struct, frozen=True):
     start: date
     """Date of the check-in that reported symptoms."""
     end: date | None
@@ -424,8 +399,7 @@ class Hold:
     symptoms: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Stop:
+class Stop(msgspec.Struct, frozen=True):
     """Running and impact stop after a check-in with a stop symptom, until a later check-in
     without symptoms; then a readiness check comes before any run."""
 
@@ -436,8 +410,7 @@ class Stop:
     symptoms: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
+class Note(msgspec.Struct, frozen=True):
     """Something about a plan worth saying: to her on her site, to the coach in ``check``."""
 
     id: str
@@ -453,8 +426,7 @@ class Note:
     """Fields whose line to show when ``field`` is not in her file."""
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(msgspec.Struct, frozen=True):
     profile: Profile
     earliest_run_date: date
     readiness_date: date | None
@@ -470,7 +442,7 @@ class Plan:
     readiness: tuple[ReadinessTest, ...]
     exercise_ids: tuple[str, ...]
     """Every exercise her plan uses, in first-use order."""
-    notes: tuple[Note, ...] = field(default=())
+    notes: tuple[Note, ...] = ()
     """What her page and the coach's ``check`` say about the plan (e.g. a goal too soon)."""
     stops: tuple[Stop, ...] = ()
     breaks: tuple[Break, ...] = ()

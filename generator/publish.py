@@ -13,8 +13,9 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from .build import Progress, source_date
 from .build import build as run_build
@@ -36,8 +37,7 @@ STAGING_REF = "refs/postrun/publish"
 _SCP_LIKE = re.compile(r"^(?:[^@/:\s]+@)?[^@/:\s]{2,}:")
 
 
-@dataclass(frozen=True, slots=True)
-class PublishResult:
+class PublishResult(msgspec.Struct, frozen=True):
     clients: int
     branch: str
     commit: str

@@ -14,13 +14,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from io import BytesIO
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import msgspec
 from jinja2 import Environment, Template
 
 from . import __version__
@@ -377,8 +377,7 @@ class LocalContent(NamedTuple):
     symptom_groups: Any
 
 
-@dataclass(frozen=True, slots=True)
-class _Language:
+class _Language(msgspec.Struct, frozen=True):
     """One language's compiled templates and view pieces, within one build."""
 
     tag: str

@@ -9,10 +9,10 @@ import json
 import re
 from calendar import Calendar
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, time
 from functools import lru_cache
 
+import msgspec
 from markupsafe import Markup, escape
 
 from .i18n import N_, Words, words
@@ -39,8 +39,7 @@ _SEGMENT_VIEWS: dict[tuple[int, str], tuple[tuple[Segment, ...], str | int]] = {
 
 def _by_segments(segments: tuple[Segment, ...], what: str) -> str | int:
     """A view of a run's segments, remembered by the tuple's identity: her plan hands every
-    run of a stage the same tuple, and hashing or comparing one calls Python code for each
-    segment (they are dataclasses)."""
+    run of a stage the same tuple, and hashing or comparing one visits every segment."""
     key = (id(segments), what)
     found = _SEGMENT_VIEWS.get(key)
     if found is not None and found[0] is segments:
@@ -68,8 +67,7 @@ def part_seconds(segments: tuple[Segment, ...], part: str) -> int:
     return int(_by_segments(segments, part))
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(msgspec.Struct, frozen=True):
     href: str
     label: str
 
@@ -119,15 +117,13 @@ def plan_id(plan: Plan) -> str:
     return f"{plan.profile.slug}:{plan.start.isoformat()}"
 
 
-@dataclass(frozen=True, slots=True)
-class KeyDate:
+class KeyDate(msgspec.Struct, frozen=True):
     label: str
     date: date
     href: str
 
 
-@dataclass(slots=True)
-class CalendarCell:
+class CalendarCell(msgspec.Struct):
     """One day of a month grid, laid out as data: the template only places these strings
     (a cell per day of every month is the site's most repeated piece)."""
 
@@ -146,15 +142,13 @@ class CalendarCell:
 EMPTY_CELL = CalendarCell(None, (), "", "", Markup(""), "", Markup(""))
 
 
-@dataclass(frozen=True, slots=True)
-class Month:
+class Month(msgspec.Struct, frozen=True):
     title: str
     id: str
     rows: tuple[tuple[CalendarCell, ...], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class SymptomGroup:
+class SymptomGroup(msgspec.Struct, frozen=True):
     """The protocol's hold or stop symptoms: each kind has its own advice after a run."""
 
     kind: str
@@ -167,8 +161,7 @@ def symptom_groups(protocol: Protocol) -> tuple[SymptomGroup, ...]:
     return tuple(SymptomGroup(kind, found) for kind, found in groups if found)
 
 
-@dataclass(frozen=True, slots=True)
-class CoachLinks:
+class CoachLinks(msgspec.Struct, frozen=True):
     email_href: str
     phone_href: str
 

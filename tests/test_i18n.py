@@ -4,7 +4,6 @@ Cheap tests only: a German build is shared by the whole module (``german_site``)
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import re
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import html5lib
+import msgspec
 import pytest
 from click.testing import CliRunner
 from icalendar import Calendar
@@ -225,9 +225,9 @@ def _content_strings(value: object, found: set[str]) -> None:
     elif isinstance(value, (tuple, list)):
         for item in value:
             _content_strings(item, found)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for field in dataclasses.fields(value):
-            _content_strings(getattr(value, field.name), found)
+    elif isinstance(value, msgspec.Struct):
+        for name in value.__struct_fields__:
+            _content_strings(getattr(value, name), found)
 
 
 def _unwrapped(html: str) -> list[str]:

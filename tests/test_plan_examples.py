@@ -18,11 +18,12 @@ Pinned dates were computed once and checked by hand against the rules in design.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
+import msgspec
 import pytest
+from msgspec.structs import replace
 
 from generator.load import load_workspace
 from generator.models import CheckIn, Hold, Plan, Profile, Segment, Session, Stage, Workspace
@@ -53,8 +54,7 @@ def runs_of(p: Plan) -> list[Session]:
 # ------------------------------------------------------------------ the example profiles
 
 
-@dataclass(frozen=True)
-class Expected:
+class Expected(msgspec.Struct, frozen=True):
     slug: str
     earliest_run_date: date
     readiness_date: date

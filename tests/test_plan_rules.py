@@ -11,13 +11,13 @@ import itertools
 import os
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec.structs import replace
 
 from generator.load import load_workspace
 from generator.models import (

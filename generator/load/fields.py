@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
+
+from msgspec.structs import replace
 
 from ..errors import Problems, cut, did_you_mean
 from ..i18n import LanguageError, parse_language

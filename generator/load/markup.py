@@ -13,10 +13,10 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from types import FrameType
 
 import markdown
+import msgspec
 import nh3
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
@@ -45,8 +45,7 @@ _ONE = re.compile(_MARKER)
 _BLANK = re.compile(r"\n[ \t]*\n")
 
 
-@dataclass(frozen=True, slots=True)
-class MarkupProblem:
+class MarkupProblem(msgspec.Struct, frozen=True):
     line: int
     """1-based line within the text."""
     message: str

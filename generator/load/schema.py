@@ -11,8 +11,9 @@ loader.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Literal
+
+import msgspec
 
 from ..i18n import LANGUAGES
 from ..models import CATEGORIES, DELIVERIES, LEVELS, WEEKDAYS
@@ -39,8 +40,7 @@ LANGUAGE_PATTERN = rf"^({'|'.join(LANGUAGES)})([-_][a-zA-Z0-9]{{2,4}})*$"
 """A language postrun speaks, with an optional script or region (checked against CLDR)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Spec:
+class Spec(msgspec.Struct, frozen=True):
     """One field of one file kind."""
 
     name: str
@@ -77,14 +77,13 @@ class Spec:
         return tuple(s.name for s in self.fields)
 
 
-@dataclass(frozen=True, slots=True)
-class FileSchema:
+class FileSchema(msgspec.Struct, frozen=True):
     """The fields of one kind of file."""
 
     kind: str
     file: str
     title: str
-    fields: tuple[Spec, ...] = field(default_factory=tuple)
+    fields: tuple[Spec, ...] = ()
 
     def field(self, name: str) -> Spec:
         return _find(self.fields, name)

@@ -16,9 +16,11 @@ with a number or an id protocol.yaml does not have, is an error.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+import msgspec
+from msgspec.structs import replace
 
 from ..errors import Problems, did_you_mean
 from ..i18n import LANGUAGES
@@ -44,13 +46,12 @@ SAME_DOSE = (
 _EXAMPLE = {"exercise": "dead-bug", "page": "tips"}
 
 
-@dataclass
-class _Language:
+class _Language(msgspec.Struct):
     """What the files of one language give, before they are put together."""
 
-    exercises: dict[str, Exercise] = field(default_factory=dict)
-    pages: dict[str, Page] = field(default_factory=dict)
-    texts: dict[str, str] = field(default_factory=dict)
+    exercises: dict[str, Exercise] = msgspec.field(default_factory=dict)
+    pages: dict[str, Page] = msgspec.field(default_factory=dict)
+    texts: dict[str, str] = msgspec.field(default_factory=dict)
     """The protocol's words by dotted name, e.g. ``phases.core.title``."""
     protocol_file: str = ""
 

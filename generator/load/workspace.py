@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from ..errors import Problem, Problems
 from ..models import (
@@ -24,8 +25,7 @@ from .site import load_site
 from .translations import load_translations, with_translations
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedContent:
+class LoadedContent(msgspec.Struct, frozen=True):
     """What a workspace's content/ loads to, with the warnings found on the way: an
     incremental build keeps it between runs (keyed by the content's fingerprint), so a
     one-profile rebuild does not parse every exercise and page again."""

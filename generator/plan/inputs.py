@@ -4,8 +4,9 @@ spans and dates derived from her check-ins and birth."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
+
+import msgspec
 
 from ..i18n import DEFAULT_LANGUAGE, Words, words
 from ..models import LEVELS, Break, Exercise, Hold, Profile, Protocol, Segment, Stop
@@ -14,8 +15,7 @@ from .checkins import holds, stops
 from .stages import stage_table
 
 
-@dataclass(frozen=True, slots=True)
-class Inputs:
+class Inputs(msgspec.Struct, frozen=True):
     p: Profile
     proto: Protocol
     exercises: Mapping[str, Exercise]

@@ -7,8 +7,9 @@ break steps her back; she progresses after ``sessions_per_stage`` sessions at a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
+
+import msgspec
 
 from ..i18n import Words
 from ..models import Break, Decision, Hold, Session, Stop
@@ -18,8 +19,7 @@ from .gates import Gates
 from .inputs import Inputs
 
 
-@dataclass(slots=True)
-class _RunState:
+class _RunState(msgspec.Struct):
     stage: int = 0
     """Index into protocol.stages of the latest run."""
     at_stage: int = 0
@@ -34,9 +34,8 @@ class _RunState:
     """The same reason when she is at stage 1 already and repeats it instead."""
 
 
-@dataclass(slots=True)
-class Runs:
-    sessions: list[Session] = field(default_factory=list)
+class Runs(msgspec.Struct):
+    sessions: list[Session] = msgspec.field(default_factory=list)
     final_date: date | None = None
     """The day she first reaches the last stage."""
     end: date | None = None

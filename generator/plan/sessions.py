@@ -3,9 +3,9 @@ with the notices a stop puts on every day."""
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
 from datetime import date
-from typing import Any
+
+from msgspec.structs import replace
 
 from ..models import Break, Phase, PhaseSpec, ReadinessCheck, Session
 from .basics import DAY, hold_words, strength_words
@@ -84,7 +84,7 @@ class _Days:
             # Rule 6: strength on her strength days, all through the plan.
             todays.extend(self._strength(day, phase))
         if day in self.run_on and brk is None:
-            todays.append(_in_phase(self.run_on[day], phase_id))
+            todays.append(replace(self.run_on[day], phase=phase_id))
         if not todays:
             todays.append(Session(
                 date=day, kind="rest", phase=phase_id,
@@ -168,14 +168,3 @@ class _Days:
                 )
         return Session(date=day, kind="readiness", phase=phase_id, summary=summary,
                        reason=reason)
-
-
-_FIELDS = tuple(f.name for f in fields(Session))
-
-
-def _in_phase(s: Session, phase: str) -> Session:
-    """A run/walk session (made before the phases were known) in its phase: ``replace``
-    without its per-call look at the fields, as this is done for every run of every plan."""
-    values: dict[str, Any] = {name: getattr(s, name) for name in _FIELDS}
-    values["phase"] = phase
-    return Session(**values)
