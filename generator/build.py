@@ -42,10 +42,11 @@ from .incremental import (
     what_changed,
     write_manifest,
 )
-from .load.paths import SECRET_FILE, profile_paths, same_client_files
+from .load.paths import SECRET_FILE, profile_names, same_client_files, stem
 from .write import SITE_MARKER, StagedDir, check_target, remove_leftovers
 
 if TYPE_CHECKING:
+    from .load.markup import MarkdownRenderer
     from .models import ProfileRef, Workspace
     from .render import Renderer
 
@@ -130,7 +131,7 @@ Built = tuple[str, str, int, int]
 
 def _render_client(index: int) -> Built:
     """Plan, render and write one client into the staging folder."""
-    from .load import MarkdownRenderer, read_profile
+    from .load import read_profile
     from .plan import plan
     from .write import SharedFiles, write_files
 
@@ -138,12 +139,13 @@ def _render_client(index: int) -> Built:
     renderer: Renderer = _WORK["renderer"]
     previous: Path | None = _WORK["previous"]
     ref: ProfileRef = _WORK["profiles"][index]
-    if "markdown" not in _WORK:
-        _WORK["markdown"] = MarkdownRenderer()
+    if "shared" not in _WORK:
         _WORK["shared"] = SharedFiles(renderer.is_shared)
-    profile = read_profile(
-        workspace.root, ref, workspace.content.protocol, _WORK["markdown"], workspace.secret
-    )
+    profile = _WORK["loaded"].get(ref.file)  # validated in this process a moment ago
+    if profile is None:
+        profile = read_profile(
+            workspace.root, ref, workspace.content.protocol, _WORK["markdown"], workspace.secret
+        )
     content = renderer.in_language(profile).content  # her language's exercises, pages, words
     passphrase = _WORK["passphrases"][profile.slug] if profile.passphrase_env else None
     with renderer.template_errors():
@@ -263,12 +265,12 @@ def build(
 def _build(request: _Request) -> BuildResult:
     started = time.perf_counter()
     root, target, only = request.root, request.target, request.only
-    paths = _profile_files(request)
+    names = _profile_files(request)
     stamp = source_date()
     changes = what_changed(
         root,
         target,
-        paths,
+        names,
         shard=request.shard,
         stamp=f"stamp={stamp}",
         use_manifest=request.incremental and only is None,
@@ -280,20 +282,30 @@ def _build(request: _Request) -> BuildResult:
 
     # Gather: load and validate every input that changed before writing a byte.
     everyone = changes.full or only is not None
+    from .load.markup import MarkdownRenderer
     from .load.workspace import load_workspace_reusing
 
     known = read_content(root, target, changes.shared)
     stems = None if everyone else changes.changed
-    workspace, problems, loaded = load_workspace_reusing(root, stems, False, known)
+    # A few clients are rendered in this process: the profiles validated now are kept for
+    # it (not read and parsed again); many are read again one at a time by the workers, so
+    # memory does not grow with the practice.
+    few = (len(changes.fingerprints) if stems is None else len(stems)) < PARALLEL_MIN_CLIENTS
+    markdown = MarkdownRenderer()
+    workspace, problems, loaded = load_workspace_reusing(
+        root, stems, few, known, names=names, render=markdown
+    )
     if known is None:
         keep_content(root, target, changes.shared, loaded)
-    profiles, passphrases, notes = _clients_to_build(request, workspace, changes, paths)
+    profiles, passphrases, notes = _clients_to_build(request, workspace, changes, names)
     from .render import Renderer
 
     renderer = Renderer(workspace, stamp, cache_dir() / "templates")
     target.parent.mkdir(parents=True, exist_ok=True)
     with StagedDir(target) as staged:
-        results = _render_into(staged, request, renderer, profiles, passphrases, changes.full)
+        results = _render_into(
+            staged, request, renderer, profiles, passphrases, changes.full, markdown
+        )
         built = _manifest_entries(root, profiles, results, changes)
         clients = built if everyone else {**changes.kept(), **built}
         forget_manifest(changes.manifest)  # it only ever describes a site that is in place
@@ -306,7 +318,14 @@ def _build(request: _Request) -> BuildResult:
             clients=clients,
         )
     if only is None:
-        write_manifest(changes.manifest, changes.shared, clients, request.shard, changes.marks)
+        write_manifest(
+            changes.manifest,
+            changes.shared,
+            clients,
+            request.shard,
+            changes.marks,
+            changes.shared_marks,
+        )
     removed = {v["slug"] for v in changes.known.values()} - {v["slug"] for v in clients.values()}
     return BuildResult(
         len(results),
@@ -320,11 +339,12 @@ def _build(request: _Request) -> BuildResult:
     )
 
 
-def _profile_files(request: _Request) -> list[Path]:
-    """The profiles, refused when two name one client; a lost secret is refused while the
-    site holds clients whose addresses were made with it (only then is the site listed)."""
-    paths = profile_paths(request.root)
-    twins = same_client_files(paths)
+def _profile_files(request: _Request) -> list[str]:
+    """The profiles' file names, refused when two name one client; a lost secret is refused
+    while the site holds clients whose addresses were made with it (only then is the site
+    listed)."""
+    names = profile_names(request.root)
+    twins = same_client_files(names)
     if twins:
         raise PostrunError(twins)  # one stem, two files: the fingerprints would mix them up
     if not request.new_secret and not (request.root / SECRET_FILE).exists():
@@ -332,12 +352,12 @@ def _profile_files(request: _Request) -> list[Path]:
 
         where = _shown(request.guard, request.root)
         folders = client_folders(request.guard)
-        guard_missing_secret(request.root, folders, (p.stem for p in paths), where, False)
-    return paths
+        guard_missing_secret(request.root, folders, map(stem, names), where, False)
+    return names
 
 
 def _clients_to_build(
-    request: _Request, workspace: Workspace, changes: Changes, paths: list[Path]
+    request: _Request, workspace: Workspace, changes: Changes, names: list[str]
 ) -> tuple[tuple[ProfileRef, ...], dict[str, str], list[Problem]]:
     """The clients this build renders, their passphrases, and warnings (moved addresses,
     protected clients left out of a preview)."""
@@ -361,7 +381,7 @@ def _clients_to_build(
     notes: list[Problem] = []
     if changes.full or request.only is not None:  # a changed secret always makes a full build
         folders = client_folders(request.guard)
-        moves = moved_clients(folders, {p.slug for p in workspace.refs}, (p.stem for p in paths))
+        moves = moved_clients(folders, {p.slug for p in workspace.refs}, map(stem, names))
         notes = guard_moves(moves, _shown(request.guard, request.root), request.new_secret)
     skipped: list[Problem] | None = [] if request.skip_locked else None
     passphrases = read_passphrases(profiles, skipped)
@@ -379,10 +399,13 @@ def _render_into(
     profiles: tuple[ProfileRef, ...],
     passphrases: dict[str, str],
     full: bool,
+    markdown: MarkdownRenderer,
 ) -> list[Built]:
     """Render the clients into the staging folder (in worker processes when many)."""
     _WORK.update(
         workspace=renderer.workspace,
+        loaded={p.file: p for p in renderer.workspace.profiles},
+        markdown=markdown,
         renderer=renderer,
         staging=staged.path,
         previous=None if full or not request.target.is_dir() else request.target,

@@ -25,7 +25,7 @@ import msgspec
 
 from . import __version__
 from .errors import PostrunError, Problem
-from .load.paths import SECRET_FILE, profile_paths
+from .load.paths import SECRET_FILE, profile_names, stem
 from .load.read import (
     MAX_FILE_BYTES,
     MAX_MEDIA_BYTES,
@@ -73,7 +73,7 @@ _QUICK_FLAGS = (
 
 
 def _regular_file_digest(
-    path: Path, limit: int, seen: list[os.stat_result] | None = None
+    path: Path | str, limit: int, seen: list[os.stat_result] | None = None
 ) -> bytes | None:
     """The digest of a regular file (not a link) of at most ``limit`` bytes, else None."""
     if not _NOFOLLOW:
@@ -98,31 +98,93 @@ def _regular_file_digest(
         os.close(fd)
 
 
-def _digest_folder(folder: Path, root: Path | None) -> str:
+Marks = dict[str, list[str]]
+"""Shared files as the last build found them: ``[stat mark, digest (hex)]`` by file (its path
+in the workspace, or its full path for postrun's own templates)."""
+
+
+def _listing(folder: str) -> list[tuple[tuple[str, ...], str]]:
+    """What ``Path(folder).rglob("*")`` finds, less the real folders: each entry's parts
+    below ``folder`` and its path, sorted as those paths sort. Linked folders are entries,
+    not descended into (so every entry lies in ``folder`` or in real folders below it); a
+    folder that may not be listed is left out, as rglob leaves it."""
+    found: list[tuple[tuple[str, ...], str]] = []
+
+    def walk(path: str, parts: tuple[str, ...]) -> None:
+        try:
+            with os.scandir(path) as listing:
+                entries = list(listing)
+        except PermissionError:
+            return
+        for entry in entries:
+            here = (*parts, entry.name)
+            try:
+                real_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                real_folder = False
+            if real_folder:
+                walk(entry.path, here)
+            else:
+                found.append((here, entry.path))
+
+    walk(folder, ())
+    found.sort()
+    return found
+
+
+def _digest_folder(
+    folder: Path, root: Path | None, known: Marks, learned: Marks, now: int
+) -> str:
     """Every file under ``folder`` (names and bytes); ``root`` is the workspace when the
-    folder is the coach's (read through the guarded way in), None for postrun's own."""
+    folder is the coach's (read through the guarded way in), None for postrun's own.
+
+    A regular file (not a link) in a folder inside the workspace, or one of postrun's own,
+    whose :func:`stat_mark` is the one in ``known`` keeps its digest unread; ``learned``
+    receives the mark and digest of each such file, for the next build."""
     h = hashlib.sha256()
-    # rglob does not descend into linked folders, so every file found lies in ``folder``
-    # itself or in real folders below it.
-    trusted = root is not None and inside(folder, root)
-    for path in sorted(folder.rglob("*")):
-        if path.is_dir() and not path.is_symlink():
+    trusted = root is None or inside(folder, root)
+    base = "" if root is None else folder.relative_to(root).as_posix() + "/"
+    for parts, path in _listing(os.fspath(folder)):
+        name = "/".join(parts)
+        h.update(name.encode("utf-8", "surrogateescape") + b"\0")
+        if not trusted:
+            h.update(_fingerprint(Path(path), base + name, MAX_MEDIA_BYTES))
             continue
-        h.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape") + b"\0")
+        key = path if root is None else base + name
+        before = known.get(key)
+        if before is not None and _as_it_was(path, before[0], now):
+            with contextlib.suppress(ValueError):
+                h.update(bytes.fromhex(before[1]))
+                learned[key] = before
+                continue
+        seen: list[os.stat_result] = []
         if root is None:
-            h.update(hashlib.sha256(path.read_bytes()).digest())
+            digest = _regular_file_digest(path, MAX_MEDIA_BYTES, seen)
+            if digest is None:
+                digest = hashlib.sha256(Path(path).read_bytes()).digest()
         else:
-            rel = path.relative_to(root).as_posix()
-            h.update(_fingerprint(path, rel, MAX_MEDIA_BYTES, trusted))
+            digest = _fingerprint(Path(path), base + name, MAX_MEDIA_BYTES, True, seen)
+        h.update(digest)
+        mark = stat_mark(seen[0], now) if seen else ""
+        if mark:
+            learned[key] = [mark, digest.hex()]
     return h.hexdigest()
 
 
-def shared_fingerprint(root: Path, renderer_env: str) -> str:
-    """Everything every client's pages depend on: content, templates, secret, postrun itself."""
+def shared_fingerprint(
+    root: Path, renderer_env: str, known: Marks | None = None, learned: Marks | None = None
+) -> str:
+    """Everything every client's pages depend on: content, templates, secret, postrun itself.
+
+    ``known``: the last build's marks of the shared files (see :func:`_digest_folder`);
+    ``learned`` receives this build's."""
+    known = {} if known is None else known
+    learned = {} if learned is None else learned
+    now = time.time_ns()
     parts = [f"postrun {__version__}", renderer_env, f"catalogs {catalog_digest()}"]
     for folder in (root / "content", root / "templates"):
-        parts.append(_digest_folder(folder, root) if folder.is_dir() else "")
-    parts.append(_digest_folder(default_templates(), None))
+        parts.append(_digest_folder(folder, root, known, learned, now) if folder.is_dir() else "")
+    parts.append(_digest_folder(default_templates(), None, known, learned, now))
     secret = root / SECRET_FILE
     parts.append(_fingerprint(secret, SECRET_FILE, 4096).hex() if secret.exists() else "")
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
@@ -130,44 +192,50 @@ def shared_fingerprint(root: Path, renderer_env: str) -> str:
 
 def profile_fingerprints(
     root: Path,
-    paths: list[Path] | None = None,
+    names: list[str] | None = None,
     known: dict[str, dict[str, str]] | None = None,
     marks: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """Each profile's fingerprint, by file stem (``paths``: the profiles, when known).
+    """Each profile's fingerprint, by file stem (``names``: the profiles' file names, when
+    known).
 
     ``known``: the last build's clients. A profile whose file is exactly as it was then (its
     :func:`stat_mark` is the one remembered) keeps its fingerprint without being read: a no-op
     build over many clients is one stat per file. ``marks`` receives each file's mark."""
-    paths = profile_paths(root) if paths is None else paths
-    trusted = inside(root / "profiles", root)
+    names = profile_names(root) if names is None else names
+    folder = root / "profiles"
+    trusted = inside(folder, root)
     known = known if known is not None and trusted else {}
     marks = {} if marks is None else marks
     now = time.time_ns()
+    where = os.fspath(folder) + os.sep
     found: dict[str, str] = {}
-    for path in paths:
-        stem = path.stem
-        before = known.get(stem)
-        if before is not None and _as_it_was(path, before, now):
-            found[stem], marks[stem] = before["hash"], before["stat"]
-            continue
+    for name in names:
+        file_stem = stem(name)
+        before = known.get(file_stem)
+        if before is not None:
+            mark = before.get("stat")
+            if mark and isinstance(before.get("hash"), str) and _as_it_was(where + name, mark, now):
+                found[file_stem], marks[file_stem] = before["hash"], mark
+                continue
         seen: list[os.stat_result] = []
-        rel = f"profiles/{path.name}"
-        found[stem] = _fingerprint(path, rel, MAX_FILE_BYTES, trusted, seen).hex()
+        rel = f"profiles/{name}"
+        found[file_stem] = _fingerprint(folder / name, rel, MAX_FILE_BYTES, trusted, seen).hex()
         if seen:
-            marks[stem] = stat_mark(seen[0], now)
+            marks[file_stem] = stat_mark(seen[0], now)
     return found
 
 
-def _as_it_was(path: Path, before: dict[str, str], now: int) -> bool:
-    """Whether a regular file is exactly as when ``before`` (its manifest entry) was made."""
-    if not before.get("stat") or not isinstance(before.get("hash"), str):
+def _as_it_was(path: str, mark: object, now: int) -> bool:
+    """Whether ``path`` is a regular file (not a link) whose :func:`stat_mark` is ``mark``
+    (a file's mark remembered by the last build; an empty one never matches)."""
+    if not mark:
         return False
     try:
         info = os.lstat(path)
     except OSError:
         return False
-    return stat.S_ISREG(info.st_mode) and stat_mark(info, now) == before["stat"]
+    return stat.S_ISREG(info.st_mode) and stat_mark(info, now) == mark
 
 
 RECENT_NS = 2_000_000_000
@@ -219,6 +287,8 @@ class Changes(msgspec.Struct, frozen=True):
     """Stems built last time whose profile is gone."""
     marks: dict[str, str]
     """Each profile's :func:`stat_mark` (by stem), for the next build's manifest."""
+    shared_marks: Marks
+    """The shared files' marks and digests, for the next build's manifest."""
 
     @property
     def nothing(self) -> bool:
@@ -232,7 +302,7 @@ class Changes(msgspec.Struct, frozen=True):
 def what_changed(
     root: Path,
     target: Path,
-    paths: list[Path],
+    names: list[str],
     *,
     shard: tuple[int, int] | None,
     stamp: str,
@@ -246,11 +316,13 @@ def what_changed(
     marks: dict[str, str] = {}
     fingerprints = profile_fingerprints(
         root,
-        [p for p in paths if keep(p.stem)],
+        [name for name in names if keep(stem(name))],
         manifest["clients"] if manifest is not None else None,
         marks,
     )
-    shared = shared_fingerprint(root, stamp)
+    shared_marks: Marks = {}
+    known_marks = manifest.get("shared_files", {}) if manifest is not None else {}
+    shared = shared_fingerprint(root, stamp, known_marks, shared_marks)
     full = (
         manifest is None
         or manifest.get("shared") != shared
@@ -267,7 +339,9 @@ def what_changed(
             or known[s].get("key", "") != key_mark(root, known[s].get("env"))
         )
     deleted = tuple(sorted(set(known) - set(fingerprints)))
-    return Changes(fingerprints, shared, manifest_file, full, known, changed, deleted, marks)
+    return Changes(
+        fingerprints, shared, manifest_file, full, known, changed, deleted, marks, shared_marks
+    )
 
 
 def cache_dir() -> Path:
@@ -303,6 +377,12 @@ def read_manifest(path: Path, target: Path) -> dict[str, Any] | None:
         isinstance(v, dict) and isinstance(v.get("slug"), str) for v in clients.values()
     ):
         return None
+    files = data.get("shared_files")
+    if not isinstance(files, dict) or not all(
+        isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)
+        for v in files.values()
+    ):
+        data["shared_files"] = {}  # an unusable part only costs reading the shared files
     return data
 
 
@@ -312,15 +392,17 @@ def write_manifest(
     clients: dict[str, dict[str, str]],
     shard: tuple[int, int] | None,
     marks: dict[str, str] | None = None,
+    shared_marks: Marks | None = None,
 ) -> None:
     """Save the manifest, with each client's profile's stat mark from ``marks`` (a client
-    without one is read by the next build); when the cache cannot be written, the next build
-    is a full one."""
+    without one is read by the next build) and the shared files' ``shared_marks``; when the
+    cache cannot be written, the next build is a full one."""
     marks = marks or {}
     data = {
         "version": MANIFEST_VERSION,
         "shared": shared,
         "shard": list(shard) if shard else None,
+        "shared_files": dict(sorted((shared_marks or {}).items())),
         "clients": {
             stem: {
                 **{k: v for k, v in entry.items() if k != "stat"},

@@ -9,6 +9,7 @@ import struct
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -185,7 +186,7 @@ def test_a_profile_as_it_was_is_not_read_again_and_any_change_is_seen(
 
     monkeypatch.setattr(incremental, "_regular_file_digest", reading)
     assert build(runner, root).startswith("Nothing to rebuild: 3 clients unchanged")
-    assert read and "profiles" not in read  # content/ was read, no profile was
+    assert not read  # no profile was read again (nor content/, templates/: see below)
     profile = root / "profiles/sam-rivera.yaml"
     before, text = profile.stat(), profile.read_text("utf-8")
     profile.write_text(text.replace("Welcome, Sam!", "Welcome, Sal!"), "utf-8")
@@ -204,6 +205,120 @@ def test_a_file_changed_within_the_clocks_tick_is_always_read(tmp_path: Path) ->
     assert incremental.stat_mark(info, now) == ""
     assert incremental.stat_mark(info, now + incremental.RECENT_NS - 1) == ""
     assert str(info.st_ctime_ns) in incremental.stat_mark(info, now + incremental.RECENT_NS)
+
+
+SAME_SIZE = {  # an edit that keeps the file's size
+    "an exercise": ("content/exercises/dead-bug.md", "Slow is better.", "SLOW is better."),
+    "a template": ("templates/page.html", "Back to your plan", "Back to YOUR plan"),
+}
+
+
+def _site_says(root: Path, text: str) -> bool:
+    return any(text in p.read_text("utf-8") for p in (root / "site").rglob("*.html"))
+
+
+@pytest.mark.parametrize("change", sorted(SAME_SIZE))
+def test_a_shared_file_as_it_was_is_not_read_again_and_any_change_is_seen(
+    runner: CliRunner, workspace: Workspace, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    # Content and templates are remembered as profiles are (each file's stat mark and digest):
+    # a file as it was is not read again, and any change, even of the same size with its
+    # modification time put back, makes a full build (its change time moved on).
+    monkeypatch.setattr(incremental, "RECENT_NS", 0)  # these files were written just now
+    root = workspace()
+    build(runner, root)
+    read: list[str] = []
+    real = incremental._regular_file_digest
+
+    def reading(path: Path, *args: Any) -> bytes | None:
+        read.append(os.fspath(path))
+        return real(path, *args)
+
+    monkeypatch.setattr(incremental, "_regular_file_digest", reading)
+    assert build(runner, root).startswith("Nothing to rebuild: 3 clients unchanged")
+    assert not read, read  # neither content/, templates/ nor postrun's own templates
+    rel, old, new = SAME_SIZE[change]
+    path = root / rel
+    before, text = path.stat(), path.read_text("utf-8")
+    assert old in text and not _site_says(root, new)
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    assert "Built 3 clients" in build(runner, root)  # shared input changed: everyone
+    assert read == [str(path)]
+    assert _site_says(root, new)
+
+
+def test_a_shared_file_changed_within_the_clocks_tick_is_read_again(
+    runner: CliRunner, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file system whose clock ticks slowly: a template changed again within the tick the
+    # build looked at it keeps its size and times. Its mark was not trusted then (too recent),
+    # so the next build reads it, however settled its times look by then.
+    root = workspace()
+    template = root / "templates/page.html"
+    text = template.read_text("utf-8")
+    template.write_text(text.replace("Back to your plan", "Back to YOUR plan"), "utf-8")
+    frozen = os.lstat(template)
+    clock = [max(frozen.st_mtime_ns, frozen.st_ctime_ns) + incremental.RECENT_NS // 2]
+    monkeypatch.setattr(incremental, "time", SimpleNamespace(time_ns=lambda: clock[0]))
+    build(runner, root)
+    template.write_text(text.replace("Back to your plan", "Back to this plan"), "utf-8")
+    real = os.lstat
+
+    def coarse(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        same = os.fspath(path) == os.fspath(template)
+        return frozen if same else real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "lstat", coarse)
+    clock[0] += 10 * incremental.RECENT_NS  # by now its (unmoved) times look settled
+    assert "Built 3 clients" in build(runner, root)
+    assert _site_says(root, "Back to this plan")
+
+
+def test_postruns_own_templates_are_remembered_and_any_change_is_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The templates postrun ships (used where the workspace has none of its own) count among
+    # the shared inputs too, remembered by their full path.
+    monkeypatch.setattr(incremental, "RECENT_NS", 0)
+    own = tmp_path / "own"
+    (own / "partials").mkdir(parents=True)
+    (own / "base.html").write_text("<p>base</p>", "utf-8")
+    (own / "partials/card.html").write_text("<p>card</p>", "utf-8")
+    monkeypatch.setattr(incremental, "default_templates", lambda: own)
+    root = tmp_path / "ws"
+    (root / "content").mkdir(parents=True)
+    learned: incremental.Marks = {}
+    first = incremental.shared_fingerprint(root, "x", {}, learned)
+    assert sorted(learned) == [str(own / "base.html"), str(own / "partials/card.html")]
+    again: incremental.Marks = {}
+    assert incremental.shared_fingerprint(root, "x", learned, again) == first
+    assert again == learned
+    card = own / "partials/card.html"
+    before = card.stat()
+    card.write_text("<p>CARD</p>", "utf-8")
+    os.utime(card, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert incremental.shared_fingerprint(root, "x", learned, {}) != first
+    card.write_text("<p>card</p>", "utf-8")
+    assert incremental.shared_fingerprint(root, "x", learned, {}) == first
+    assert incremental.shared_fingerprint(root, "x", {"x": ["1", "zz"]}, {}) == first
+
+
+def test_the_shared_files_are_listed_as_pathlib_lists_them(tmp_path: Path) -> None:
+    # The fingerprint's order and names are rglob's: linked folders are entries (never
+    # followed), real ones are walked, hidden files count.
+    (tmp_path / "a/b").mkdir(parents=True)
+    for rel in ("a/b/c.md", "a-c.md", "a/.hidden", "z.md", "a/b.md"):
+        (tmp_path / rel).write_text(rel, "utf-8")
+    (tmp_path / "link").symlink_to(tmp_path / "a")
+    (tmp_path / "gone").symlink_to(tmp_path / "nothing")
+    expected = [p for p in sorted(tmp_path.rglob("*")) if not (p.is_dir() and not p.is_symlink())]
+    listed = incremental._listing(str(tmp_path))
+    assert [path for _, path in listed] == [str(p) for p in expected]
+    assert ["/".join(parts) for parts, _ in listed] == [
+        p.relative_to(tmp_path).as_posix() for p in expected
+    ]
 
 
 def _modules_after(root: Path, *args: str) -> str:
@@ -298,6 +413,38 @@ def test_a_one_profile_rebuild_reuses_the_loaded_content(
         cache.write_bytes(b"not a pickle")
     profile.write_text(profile.read_text("utf-8").replace("Hi Sam!", "Hello Sam!"), "utf-8")
     assert "Built 1 client" in build(runner, root)
+
+
+def test_a_one_profile_rebuild_reads_her_profile_once_with_one_markdown_parser(
+    runner: CliRunner, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rendered in this process, she is planned from the profile just validated (not read
+    # and parsed again), with the one Markdown parser the build set up.
+    from generator.load import markup
+    from generator.load import profile as profile_module
+
+    root = workspace()
+    build(runner, root)
+    profile = root / "profiles/sam-rivera.yaml"
+    profile.write_text(profile.read_text("utf-8").replace("Welcome, Sam!", "Hey Sam!"), "utf-8")
+    reads: list[str] = []
+    parsers: list[object] = []
+    read_mapping, parser = profile_module.read_mapping, markup.markdown.Markdown
+
+    def reading(path: Path, rel: str, *args: Any) -> Any:
+        reads.append(rel)
+        return read_mapping(path, rel, *args)
+
+    def making(*args: Any, **kwargs: Any) -> Any:
+        parsers.append(parser(*args, **kwargs))
+        return parsers[-1]
+
+    monkeypatch.setattr(profile_module, "read_mapping", reading)
+    monkeypatch.setattr(markup.markdown, "Markdown", making)
+    assert "Built 1 client" in build(runner, root)
+    assert reads == ["profiles/sam-rivera.yaml"]
+    assert len(parsers) == 1  # her changed note needed one; nothing else made another
+    assert "Hey Sam!" in (root / f"site/{SAM}/index.html").read_text("utf-8")
 
 
 def test_workers_get_every_client_once_in_batches_that_shrink_towards_the_end() -> None:

@@ -120,11 +120,20 @@ class MarkdownRenderer:
     content again (``serve`` after an edit, the test suite) converts only what changed."""
 
     def __init__(self) -> None:
-        # Extension objects, not names: a name is looked up among every installed package's
-        # entry points, which costs more than the rest of a one-profile rebuild's loading.
-        self._md = markdown.Markdown(
-            extensions=[SaneListExtension(), TableExtension()], output_format="html"
-        )
+        self._parser: markdown.Markdown | None = None
+
+    @property
+    def _md(self) -> markdown.Markdown:
+        """The parser, set up when a text first needs it (it compiles many patterns, and a
+        build whose texts were all converted before needs none)."""
+        if self._parser is None:
+            # Extension objects, not names: a name is looked up among every installed
+            # package's entry points, which costs more than the rest of a one-profile
+            # rebuild's loading.
+            self._parser = markdown.Markdown(
+                extensions=[SaneListExtension(), TableExtension()], output_format="html"
+            )
+        return self._parser
 
     def __call__(self, source: str, where: tuple[str, int, Problems] | None = None) -> str:
         """HTML for ``source``. A text too large, too tangled or too slow to parse is a

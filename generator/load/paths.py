@@ -7,6 +7,7 @@ before loading anything.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import Problem
@@ -14,29 +15,43 @@ from ..errors import Problem
 SECRET_FILE = ".postrun-secret"
 
 
-def profile_paths(root: Path) -> list[Path]:
-    folder = root / "profiles"
+def profile_names(root: Path) -> list[str]:
+    """The profiles' file names, sorted as text (plain strings: a large practice lists
+    quickly, and a build makes a path only for the few profiles it reads)."""
     try:
-        names = os.listdir(folder)  # one listing, sorted as text: fast for a large practice
+        names = os.listdir(root / "profiles")  # one listing
     except OSError:
         return []
-    return [folder / name for name in sorted(names) if name.endswith((".yaml", ".yml"))]
+    return sorted(name for name in names if name.endswith((".yaml", ".yml")))
 
 
-def same_client_files(paths: list[Path]) -> list[Problem]:
-    """Two files for one client (``sam.yaml`` beside ``sam.yml``): one would hide the other."""
+def stem(name: str) -> str:
+    """A file name without its suffix, as :attr:`pathlib.PurePath.stem` gives it."""
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
+def profile_paths(root: Path) -> list[Path]:
+    folder = root / "profiles"
+    return [folder / name for name in profile_names(root)]
+
+
+def same_client_files(names: Iterable[str | Path]) -> list[Problem]:
+    """Two files for one client (``sam.yaml`` beside ``sam.yml``): one would hide the other
+    (``names``: the profiles' file names, or their paths)."""
     found: list[Problem] = []
-    seen: dict[str, Path] = {}
-    for path in paths:
-        first = seen.setdefault(path.stem, path)
-        if first is not path:
+    seen: dict[str, str] = {}
+    for item in names:
+        name = item if isinstance(item, str) else item.name
+        first = seen.setdefault(stem(name), name)
+        if first != name:
             found.append(
                 Problem(
-                    f"profiles/{path.name}",
+                    f"profiles/{name}",
                     None,
                     None,
-                    f"profiles/{first.name} and profiles/{path.name} are two profiles for "
-                    f"the same client `{path.stem}`",
+                    f"profiles/{first} and profiles/{name} are two profiles for "
+                    f"the same client `{stem(name)}`",
                     "keep one of them: delete the other, or rename it for another client",
                 )
             )

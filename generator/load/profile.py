@@ -22,6 +22,7 @@ from ..models import (
 from ..yamltree import YMap
 from .fields import SLUG_RE, Fields, _fresh, read_language
 from .markup import MarkdownRenderer
+from .paths import profile_names, stem
 from .paths import profile_paths as profile_paths
 from .paths import same_client_files as same_client_files
 from .read import read_mapping
@@ -36,24 +37,28 @@ def iter_profiles(
     render: MarkdownRenderer,
     secret: bytes | None = None,
     stems: frozenset[str] | None = None,
+    names: list[str] | None = None,
 ) -> Iterator[Profile]:
     """Every valid profile (or only those whose file stem is in ``stems``), by file name, one
-    at a time; problems (including two profiles with one slug) go to ``problems``."""
+    at a time; problems (including two profiles with one slug) go to ``problems``.
+    ``names``: the profiles' file names (:func:`.paths.profile_names`), when already listed."""
     seen: dict[str, str] = {}
-    paths = profile_paths(root)
+    names = profile_names(root) if names is None else names
     if stems is not None:
-        paths = [p for p in paths if p.stem in stems]
-    problems.extend(same_client_files(paths))
+        names = [name for name in names if stem(name) in stems]
+    problems.extend(same_client_files(names))
+    folder = root / "profiles"
     read: set[str] = set()
-    for path in paths:
-        rel = f"profiles/{path.name}"
-        if path.stem in read:
+    for name in names:
+        rel = f"profiles/{name}"
+        file_stem = stem(name)
+        if file_stem in read:
             continue
-        read.add(path.stem)
-        data = read_mapping(path, rel, problems)
+        read.add(file_stem)
+        data = read_mapping(folder / name, rel, problems)
         if data is None:
             continue
-        profile = load_profile(data, path.stem, rel, problems, protocol, render, secret)
+        profile = load_profile(data, file_stem, rel, problems, protocol, render, secret)
         if profile is None:
             continue
         if profile.slug in seen:

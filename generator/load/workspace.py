@@ -57,9 +57,13 @@ def load_workspace_reusing(
     stems: frozenset[str] | None,
     keep_profiles: bool,
     known: LoadedContent | None,
+    *,
+    names: list[str] | None = None,
+    render: MarkdownRenderer | None = None,
 ) -> tuple[Workspace, Problems, LoadedContent]:
     """:func:`load_workspace`, reusing ``known`` content (same problems, same order) when
-    given; also returns the content loaded, to be kept for the next build."""
+    given; also returns the content loaded, to be kept for the next build. ``names``: the
+    profiles' file names when already listed; ``render``: the build's Markdown renderer."""
     problems = Problems()
     if not (root / "content").is_dir():
         problems.add(
@@ -70,7 +74,7 @@ def load_workspace_reusing(
             "run postrun in your workspace, pass -C DIR, or create one with `postrun init DIR`",
         )
         problems.raise_if_errors()
-    render = MarkdownRenderer()
+    render = MarkdownRenderer() if render is None else render
     if known is None:
         site = load_site(root, problems)
         exercises = load_exercises(root, problems, render)
@@ -89,7 +93,7 @@ def load_workspace_reusing(
     secret = workspace_secret(root, problems)
     kept: list[Profile] = []
     refs: list[ProfileRef] = []
-    for profile in iter_profiles(root, problems, protocol, render, secret, stems):
+    for profile in iter_profiles(root, problems, protocol, render, secret, stems, names):
         refs.append(ProfileRef(profile.file, profile.slug, profile.passphrase_env))
         if keep_profiles:
             kept.append(profile)
