@@ -13,7 +13,6 @@ The content helper's interface (keep these names): :data:`LANGUAGES`, :func:`cli
 
 from __future__ import annotations
 
-import calendar
 import gettext as _gettext
 import json
 import re
@@ -249,16 +248,27 @@ def script_words(tag: str, messages: list[str | tuple[str, str]]) -> bytes | Non
 
 # ---------------------------------------------------------------- words and dates of a language
 
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DAY_ABBRS = tuple(name[:3] for name in DAY_NAMES)
+MONTH_NAMES = (
+    "", "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)
+"""By month number (1-12)."""
+MONTH_ABBRS = tuple(name[:3] for name in MONTH_NAMES)
+
 _OWN_ENGLISH: dict[str, Callable[[date], str]] = {
-    # postrun's own English formats (a plain ``en``): day before month, no commas. Python's
-    # own (C locale) English names, as postrun always wrote them; no CLDR data needed.
-    "day": lambda d: f"{d:%a} {d.day} {d:%b}",
-    "long": lambda d: f"{d:%A} {d.day} {d:%B %Y}",
-    "short": lambda d: f"{d.day} {d:%b %Y}",
-    "dayyear": lambda d: f"{d:%a} {d.day} {d:%b %Y}",
-    "month": lambda d: f"{d:%B %Y}",
-    "month_abbr": lambda d: f"{d:%b}",
-    "date": lambda d: f"{d.day} {d:%B %Y}",
+    # postrun's own English formats (a plain ``en``): day before month, no commas. The names
+    # are those of Python's (C locale) ``%a``/``%A``/``%b``/``%B``, as postrun always wrote
+    # them, looked up rather than formatted (``strftime`` costs some 20 times more, and dates
+    # are on every day of every page); no CLDR data needed.
+    "day": lambda d: f"{DAY_ABBRS[d.weekday()]} {d.day} {MONTH_ABBRS[d.month]}",
+    "long": lambda d: f"{DAY_NAMES[d.weekday()]} {d.day} {MONTH_NAMES[d.month]} {d.year}",
+    "short": lambda d: f"{d.day} {MONTH_ABBRS[d.month]} {d.year}",
+    "dayyear": lambda d: f"{DAY_ABBRS[d.weekday()]} {d.day} {MONTH_ABBRS[d.month]} {d.year}",
+    "month": lambda d: f"{MONTH_NAMES[d.month]} {d.year}",
+    "month_abbr": lambda d: MONTH_ABBRS[d.month],
+    "date": lambda d: f"{d.day} {MONTH_NAMES[d.month]} {d.year}",
 }
 _SKELETONS = {"day": "MMMEd", "short": "yMMMd", "dayyear": "yMMMEd", "month": "yMMMM"}
 
@@ -353,8 +363,8 @@ class Words:
     def weekdays(self, width: str = "wide") -> tuple[str, ...]:
         """Monday … Sunday (``abbreviated``: Mon … Sun), as a calendar's column heads."""
         if self.locale is None:
-            own = calendar.day_name if width == "wide" else calendar.day_abbr
-            return tuple(self.pseudo_wrap(own[i]) for i in range(7))
+            own = DAY_NAMES if width == "wide" else DAY_ABBRS
+            return tuple(self.pseudo_wrap(name) for name in own)
         names = self.locale.days["stand-alone" if width != "wide" else "format"][width]
         return tuple(self.pseudo_wrap(str(names[i])) for i in range(7))
 
