@@ -173,7 +173,9 @@ def _render_all(count: int, jobs: int, progress: Progress | None) -> Iterator[Bu
     import gc
 
     many = count >= PARALLEL_MIN_CLIENTS
+    collecting = gc.isenabled()  # `postrun` starts with the collector off (cli.main)
     if many:
+        gc.enable()
         # What exists now (content, templates) lives as long as the build: park it out of the
         # garbage collector's reach, so its collections look only at a client's own objects.
         # Worker processes share the parent's memory page by page until they write to it, and
@@ -191,6 +193,8 @@ def _render_all(count: int, jobs: int, progress: Progress | None) -> Iterator[Bu
     finally:
         if many:
             gc.unfreeze()
+            if not collecting:
+                gc.disable()
 
 
 def _here(count: int) -> Iterator[list[Built]]:
