@@ -503,40 +503,7 @@ _LAZY["new"] = _new_command
 
 
 def main() -> None:
-    """The `postrun` command as the shell runs it.
+    """The `postrun` command as the shell runs it (see :mod:`.process`)."""
+    from .process import run_to_the_end
 
-    Two costs a short command need not pay (together some 8% of a one-profile rebuild):
-    - The cycle collector is off while postrun starts and works: imports and one client's
-      pages make next to no cyclic garbage, yet the collector would walk every object made so
-      far, again and again. A build of many clients and `serve` turn it back on.
-    - When the command is done, exit handlers run and output is flushed, then the process ends
-      without the interpreter taking every object apart one by one (all files are closed by
-      then)."""
-    import atexit
-    import gc
-    import os
-
-    gc.disable()
-    try:
-        cli.main(prog_name="postrun")
-    except SystemExit as done:
-        status = _exit_status(done.code)
-    else:  # pragma: no cover - click ends a command with SystemExit
-        status = 0
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            status = status or 1  # e.g. the output was piped to a program that quit
-    os._exit(status)
-
-
-def _exit_status(code: object) -> int:
-    """The process's status for ``sys.exit(code)``, as Python would give it."""
-    if code is None:
-        return 0
-    if isinstance(code, int):
-        return code & 0xFF
-    print(code, file=sys.stderr)
-    return 1
+    run_to_the_end(lambda: cli.main(prog_name="postrun"))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator import build as build_module
-from generator.cli import _exit_status
+from generator.process import exit_status
 
 from .conftest import Workspace
 
@@ -54,11 +54,11 @@ def test_bad_input_exits_1_and_a_wrong_option_2_with_their_messages(
 def test_the_exit_status_is_pythons_for_every_kind_of_code(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert _exit_status(None) == 0
-    assert _exit_status(0) == 0
-    assert _exit_status(2) == 2
-    assert _exit_status(256 + 3) == 3  # as the operating system keeps it
-    assert _exit_status("stopped: see above") == 1
+    assert exit_status(None) == 0
+    assert exit_status(0) == 0
+    assert exit_status(2) == 2
+    assert exit_status(256 + 3) == 3  # as the operating system keeps it
+    assert exit_status("stopped: see above") == 1
     assert capsys.readouterr().err == "stopped: see above\n"
 
 
