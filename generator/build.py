@@ -278,7 +278,7 @@ def _build(request: _Request) -> BuildResult:
         shard=request.shard,
         stamp=f"stamp={stamp}",
         use_manifest=request.incremental and only is None,
-        keep=lambda stem: in_shard(stem, request.shard),
+        keep=None if request.shard is None else lambda name: in_shard(name, request.shard),
     )
     if changes.nothing and (root / "content").is_dir():
         unchanged = len(changes.fingerprints)

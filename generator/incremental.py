@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import hmac
 import json
 import os
 import stat
@@ -66,10 +65,8 @@ def _fingerprint(
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_QUICK_FLAGS = (
-    os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW | getattr(os, "O_NOCTTY", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_QUICK_FLAGS = os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW | getattr(os, "O_NOCTTY", 0) | _CLOEXEC
 
 
 def _regular_file_digest(
@@ -208,31 +205,50 @@ def profile_fingerprints(
     known = known if known is not None and trusted else {}
     marks = {} if marks is None else marks
     now = time.time_ns()
-    where = os.fspath(folder) + os.sep
     found: dict[str, str] = {}
-    for name in names:
-        file_stem = stem(name)
-        before = known.get(file_stem)
-        if before is not None:
-            mark = before.get("stat")
-            if mark and isinstance(before.get("hash"), str) and _as_it_was(where + name, mark, now):
-                found[file_stem], marks[file_stem] = before["hash"], mark
-                continue
-        seen: list[os.stat_result] = []
-        rel = f"profiles/{name}"
-        found[file_stem] = _fingerprint(folder / name, rel, MAX_FILE_BYTES, trusted, seen).hex()
-        if seen:
-            marks[file_stem] = stat_mark(seen[0], now)
+    with _folder_fd(folder if known else None) as where:
+        prefix = "" if where is not None else os.fspath(folder) + os.sep
+        for name in names:
+            file_stem = stem(name)
+            before = known.get(file_stem)
+            if before is not None:
+                mark = before.get("stat")
+                hashed = isinstance(before.get("hash"), str)
+                if mark and hashed and _as_it_was(prefix + name, mark, now, where):
+                    found[file_stem], marks[file_stem] = before["hash"], mark
+                    continue
+            seen: list[os.stat_result] = []
+            rel = f"profiles/{name}"
+            digest = _fingerprint(folder / name, rel, MAX_FILE_BYTES, trusted, seen)
+            found[file_stem] = digest.hex()
+            if seen:
+                marks[file_stem] = stat_mark(seen[0], now)
     return found
 
 
-def _as_it_was(path: str, mark: object, now: int) -> bool:
-    """Whether ``path`` is a regular file (not a link) whose :func:`stat_mark` is ``mark``
-    (a file's mark remembered by the last build; an empty one never matches)."""
+@contextlib.contextmanager
+def _folder_fd(folder: Path | None) -> Iterator[int | None]:
+    """``folder`` opened, for looking at many files in it by name (shorter lookups than by
+    path); None when there is nothing to open or it cannot be."""
+    fd = None
+    if folder is not None and os.stat in os.supports_dir_fd:
+        with contextlib.suppress(OSError):
+            fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _CLOEXEC)
+    try:
+        yield fd
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
+def _as_it_was(path: str, mark: object, now: int, folder: int | None = None) -> bool:
+    """Whether ``path`` (in the opened ``folder`` when given) is a regular file (not a link)
+    whose :func:`stat_mark` is ``mark`` (a file's mark remembered by the last build; an empty
+    one never matches)."""
     if not mark:
         return False
     try:
-        info = os.lstat(path)
+        info = os.stat(path, dir_fd=folder, follow_symlinks=False)
     except OSError:
         return False
     return stat.S_ISREG(info.st_mode) and stat_mark(info, now) == mark
@@ -260,6 +276,8 @@ def key_mark(root: Path, env: str | None) -> str:
     helps guess it: an HMAC keyed with the workspace's secret."""
     if env is None:
         return ""
+    import hmac  # only for protected clients
+
     secret = root / SECRET_FILE
     key = secret.read_bytes() if secret.is_file() else b""
     value = os.environ.get(env, "").encode("utf-8", "surrogateescape")
@@ -307,16 +325,17 @@ def what_changed(
     shard: tuple[int, int] | None,
     stamp: str,
     use_manifest: bool,
-    keep: Callable[[str], bool],
+    keep: Callable[[str], bool] | None,
 ) -> Changes:
     """Compare the inputs with the last build's manifest (``use_manifest``; without it,
-    everyone is rebuilt). ``keep`` tells which profiles (by stem) this build is about."""
+    everyone is rebuilt). ``keep`` tells which profiles (by stem) this build is about (None:
+    all of them)."""
     manifest_file = manifest_path(root, target)
     manifest = read_manifest(manifest_file, target) if use_manifest else None
     marks: dict[str, str] = {}
     fingerprints = profile_fingerprints(
         root,
-        [name for name in names if keep(stem(name))],
+        names if keep is None else [name for name in names if keep(stem(name))],
         manifest["clients"] if manifest is not None else None,
         marks,
     )
@@ -404,11 +423,7 @@ def write_manifest(
         "shard": list(shard) if shard else None,
         "shared_files": dict(sorted((shared_marks or {}).items())),
         "clients": {
-            stem: {
-                **{k: v for k, v in entry.items() if k != "stat"},
-                **({"stat": marks[stem]} if marks.get(stem) else {}),
-            }
-            for stem, entry in sorted(clients.items())
+            name: _with_mark(entry, marks.get(name)) for name, entry in sorted(clients.items())
         },
     }
     tmp = path.with_suffix(".tmp")
@@ -422,6 +437,14 @@ def write_manifest(
             tmp.unlink()
 
 
+def _with_mark(entry: dict[str, str], mark: str | None) -> dict[str, str]:
+    """A client's manifest entry with her profile's stat mark (none when ``mark`` is empty)."""
+    if entry.get("stat") == mark or (not mark and "stat" not in entry):
+        return entry  # as the last build left it (most clients of an incremental build)
+    kept = {k: v for k, v in entry.items() if k != "stat"}
+    return {**kept, "stat": mark} if mark else kept
+
+
 def _content_path(root: Path, target: Path) -> Path:
     return cache_dir() / f"content-{_key(root, target)}.pickle"
 
@@ -430,11 +453,12 @@ def _content_path(root: Path, target: Path) -> Path:
 def _code_stamp() -> str:
     """postrun's own code as installed (each module's name, size and time): kept content is
     only ever read back by the code that made it, even while postrun is being developed."""
-    here = Path(__file__).resolve().parent
+    here = os.path.dirname(os.path.realpath(__file__))
     h = hashlib.sha256()
-    for path in sorted(here.rglob("*.py")):
-        info = path.stat()
-        h.update(f"{path.relative_to(here)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    for parts, path in _listing(here):
+        if parts[-1].endswith(".py"):
+            info = os.stat(path)
+            h.update(f"{'/'.join(parts)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
     return h.hexdigest()
 
 

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
@@ -103,8 +101,11 @@ def leftovers(target: Path) -> list[Path]:
 def remove_leftovers(target: Path) -> int:
     """Remove what killed builds left beside ``target``; how many folders were removed."""
     found = leftovers(target)
-    for path in found:
-        shutil.rmtree(path)
+    if found:
+        import shutil  # only here and below: a no-op build removes and copies nothing
+
+        for path in found:
+            shutil.rmtree(path)
     return len(found)
 
 
@@ -133,6 +134,8 @@ def _link(source: str, target: str) -> None:
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
             raise
+        import shutil
+
         shutil.copy2(source, target)
 
 
@@ -276,7 +279,7 @@ class StagedDir:
     def __init__(self, target: Path) -> None:
         self.target = target
         target.parent.mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+        self.path = _new_folder(target.parent, f".{target.name}-new-")
         _spread_folders(self.path)
         self.files = 0
 
@@ -307,7 +310,7 @@ class StagedDir:
             write_file(marker, MARKER_TEXT)
         os.chmod(self.path, 0o755)
         self._replace(self.path, self.target)
-        shutil.rmtree(self.path, ignore_errors=True)  # now the old site, if any
+        _remove(self.path)  # now the old site, if any
 
     def swap_folder(self, name: str) -> None:
         """Put the staged folder ``name`` in place of the site's own, in one step; when
@@ -320,7 +323,7 @@ class StagedDir:
             self._replace(staged, live)
         elif live.is_dir() and not live.is_symlink():
             live.rename(staged)
-        shutil.rmtree(self.path, ignore_errors=True)  # now the old folder, if any
+        _remove(self.path)  # now the old folder, if any
 
     def _replace(self, new: Path, live: Path) -> None:
         """``new`` takes the place of ``live`` (which may not exist); ``new`` then holds the
@@ -331,7 +334,7 @@ class StagedDir:
         # folder there, and the next build (always a full one then) makes it anew.
         old: Path | None = None
         if live.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}-old-", dir=self.target.parent))
+            old = _new_folder(self.target.parent, f".{self.target.name}-old-")
             old.rmdir()
             live.rename(old)
         try:
@@ -344,7 +347,7 @@ class StagedDir:
             old.rename(new)
 
     def discard(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+        _remove(self.path)
 
     def __enter__(self) -> StagedDir:
         return self
@@ -352,6 +355,26 @@ class StagedDir:
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if exc_type is not None:
             self.discard()
+
+
+def _new_folder(parent: Path, prefix: str) -> Path:
+    """A new empty folder in ``parent`` named ``prefix`` and random letters, for this build
+    alone (as :func:`tempfile.mkdtemp` makes one, without importing it)."""
+    for _ in range(100):
+        path = Path(os.path.abspath(os.path.join(parent, prefix + os.urandom(6).hex())))
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(errno.EEXIST, "no free name for a staging folder", str(parent))
+
+
+def _remove(folder: Path) -> None:
+    """Remove a staging folder and all in it (links are removed, never followed)."""
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

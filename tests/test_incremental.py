@@ -196,6 +196,33 @@ def test_a_profile_as_it_was_is_not_read_again_and_any_change_is_seen(
     assert "Welcome, Sal!" in (root / f"site/{SAM}/index.html").read_text("utf-8")
 
 
+@pytest.mark.parametrize("opened", [True, False])
+def test_profiles_as_they_were_are_known_by_name_in_their_opened_folder_or_by_path(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, opened: bool
+) -> None:
+    # The profiles' folder is opened once and each file looked at by name; where a system
+    # cannot, each is looked at by its path: the same fingerprints, no file read either way.
+    from generator.load.paths import profile_names
+
+    monkeypatch.setattr(incremental, "RECENT_NS", 0)
+    root = workspace()
+    names = profile_names(root)
+    marks: dict[str, str] = {}
+    first = incremental.profile_fingerprints(root, names, None, marks)
+    known = {stem: {"hash": h, "stat": marks[stem]} for stem, h in first.items()}
+    if not opened:
+        monkeypatch.setattr(os, "supports_dir_fd", set())
+    monkeypatch.chdir(root / "content")  # names are never looked up where postrun runs
+
+    def reading(*args: Any) -> bytes | None:
+        raise AssertionError("a profile as it was is read again")
+
+    monkeypatch.setattr(incremental, "_regular_file_digest", reading)
+    again: dict[str, str] = {}
+    assert incremental.profile_fingerprints(root, names, known, again) == first
+    assert again == marks
+
+
 def test_a_file_changed_within_the_clocks_tick_is_always_read(tmp_path: Path) -> None:
     # Its times might not move on if it changes again at once: no mark, so it is read.
     path = tmp_path / "a.yaml"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hmac
 import re
-import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -30,6 +29,8 @@ def workspace_secret(root: Path, problems: Problems) -> bytes | None:
     path = root / SECRET_FILE
     if not path.exists():
         try:
+            import secrets  # only for a new workspace
+
             path.write_text(secrets.token_hex(32) + "\n", "utf-8")
         except OSError as exc:
             problems.add(
