@@ -36,12 +36,11 @@ from .incremental import (
     build_lock,
     cache_dir,
     forget_manifest,
-    keep_content,
     key_mark,
-    read_content,
     what_changed,
     write_manifest,
 )
+from .keptcontent import keep_content, read_content
 from .load.paths import SECRET_FILE, profile_names, same_client_files, stem
 from .write import SITE_MARKER, StagedDir, check_target, remove_leftovers
 

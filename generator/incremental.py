@@ -16,9 +16,8 @@ import os
 import stat
 import time
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import msgspec
 
@@ -34,9 +33,6 @@ from .load.read import (
     read_input,
 )
 from .shipped import catalog_digest, default_templates
-
-if TYPE_CHECKING:
-    from .load.workspace import LoadedContent
 
 MANIFEST_VERSION = 2
 
@@ -443,55 +439,6 @@ def _with_mark(entry: dict[str, str], mark: str | None) -> dict[str, str]:
         return entry  # as the last build left it (most clients of an incremental build)
     kept = {k: v for k, v in entry.items() if k != "stat"}
     return {**kept, "stat": mark} if mark else kept
-
-
-def _content_path(root: Path, target: Path) -> Path:
-    return cache_dir() / f"content-{_key(root, target)}.pickle"
-
-
-@lru_cache(maxsize=1)
-def _code_stamp() -> str:
-    """postrun's own code as installed (each module's name, size and time): kept content is
-    only ever read back by the code that made it, even while postrun is being developed."""
-    here = os.path.dirname(os.path.realpath(__file__))
-    h = hashlib.sha256()
-    for parts, path in _listing(here):
-        if parts[-1].endswith(".py"):
-            info = os.stat(path)
-            h.update(f"{'/'.join(parts)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
-    return h.hexdigest()
-
-
-def read_content(root: Path, target: Path, shared: str) -> LoadedContent | None:
-    """The content loaded by the last build, when the inputs it came from are unchanged
-    (the same shared fingerprint); None otherwise, or when the cache is unusable."""
-    import pickle
-
-    from .load.workspace import LoadedContent
-
-    try:
-        with open(_content_path(root, target), "rb") as f:
-            key, loaded = pickle.load(f)
-    except Exception:  # a missing, damaged or outdated cache only costs a full load
-        return None
-    fresh = key == f"{shared} {_code_stamp()}"
-    return loaded if fresh and isinstance(loaded, LoadedContent) else None
-
-
-def keep_content(root: Path, target: Path, shared: str, loaded: LoadedContent) -> None:
-    """Keep the loaded content for the next build (quietly skipped when it cannot be)."""
-    import pickle
-
-    path = _content_path(root, target)
-    tmp = path.with_suffix(".tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as f:
-            pickle.dump((f"{shared} {_code_stamp()}", loaded), f, pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
-    except (OSError, pickle.PicklingError):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
 
 
 def forget_manifest(path: Path) -> None:
