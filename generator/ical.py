@@ -19,7 +19,6 @@ import hashlib
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from .i18n import DEFAULT_LANGUAGE, N_, Words, words
 from .models import Plan, Session, Site
@@ -175,8 +174,8 @@ def calendar_ics(
     w = w or words(DEFAULT_LANGUAGE)
     _ = w.gettext
     profile = plan.profile
-    zone = ZoneInfo(profile.timezone) if profile.timezone else None
-    timed = zone is not None and profile.session_time is not None
+    # Her time zone was checked when her profile was read (a name the zone database knows).
+    timed = bool(profile.timezone) and profile.session_time is not None
     name = _("Running plan · %(practice)s", practice=site.practice)
     head = [
         "BEGIN:VCALENDAR",

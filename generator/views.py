@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import json
 import re
-from calendar import Calendar
 from collections.abc import Iterator
-from datetime import date, time
+from datetime import date, time, timedelta
 from functools import lru_cache
 
 import msgspec
@@ -337,10 +336,14 @@ def day_hrefs(plan: Plan) -> dict[date, str]:
 @lru_cache(maxsize=128)
 def _month_dates(year: int, month: int) -> tuple[tuple[date | None, ...], ...]:
     """The weeks (Monday first) of a month's grid; None for the days of other months."""
-    return tuple(
-        tuple(d if d.month == month else None for d in dates)
-        for dates in Calendar(firstweekday=0).monthdatescalendar(year, month)
-    )
+    first = date(year, month, 1)
+    day = first - timedelta(days=first.weekday())  # the Monday of its first row
+    weeks: list[tuple[date | None, ...]] = []
+    while day.month == month or day < first:
+        row = (day + timedelta(days=i) for i in range(7))
+        weeks.append(tuple(d if d.month == month else None for d in row))
+        day += timedelta(days=7)
+    return tuple(weeks)
 
 
 @lru_cache(maxsize=16)

@@ -102,3 +102,26 @@ def test_a_shared_card_is_made_once_for_equal_sessions() -> None:
     assert shared.card(again, card) == "<card squat>"  # equal, not the same tuple
     assert shared.card(other, card) == "<card lunge>"
     assert made == ["squat", "lunge"]
+
+
+def test_dates_and_month_grids_are_what_python_s_calendar_gives() -> None:
+    # postrun's own English names and month grids are looked up and counted, not made by
+    # strftime and the calendar module: the same text over a century of days and months.
+    import calendar
+    from datetime import timedelta
+
+    from generator.i18n import _OWN_ENGLISH
+    from generator.views import _month_dates
+
+    formats = {"day": "%a {day} %b", "long": "%A {day} %B %Y", "short": "{day} %b %Y",
+               "dayyear": "%a {day} %b %Y", "month": "%B %Y", "month_abbr": "%b",
+               "date": "{day} %B %Y"}
+    for offset in range(0, 36_600, 7):
+        d = date(1990, 1, 1) + timedelta(days=offset + offset // 7 % 7)
+        for style, pattern in formats.items():
+            assert _OWN_ENGLISH[style](d) == d.strftime(pattern.format(day=d.day)), (style, d)
+    for year in range(1990, 2090):
+        for month in range(1, 13):
+            grid = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+            want = tuple(tuple(d if d.month == month else None for d in w) for w in grid)
+            assert _month_dates(year, month) == want, (year, month)
