@@ -171,7 +171,7 @@ def write_files(
     old = os.fspath(previous) if previous is not None else None
     made: set[str] = set()
     for rel in sorted(files):
-        parts = safe_relpath(rel).parts
+        parts = _parts(rel)
         parent = os.path.join(base, *parts[:-1])
         if parent not in made:
             os.makedirs(parent, exist_ok=True)
@@ -200,14 +200,39 @@ def write_file(path: str | Path, data: bytes) -> None:
         os.close(fd)
 
 
+def _parts(rel: str) -> tuple[str, ...]:
+    """:func:`safe_relpath`'s parts, without making a path for a plain name like
+    ``week-03.html`` or ``media/run.jpg`` (what a site's file names are)."""
+    parts = tuple(rel.split("/"))
+    if all(part not in ("", ".", "..") for part in parts):
+        return parts
+    return safe_relpath(rel).parts
+
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+
+
 def _same(before: str, data: bytes, path: str) -> bool:
-    """Link ``before`` to ``path`` when it holds exactly ``data``."""
+    """Link ``before`` to ``path`` when it holds exactly ``data`` (its size first: only a
+    file of the same size is read, and never more than one byte past it)."""
+    size = len(data)
     try:
-        if os.stat(before, follow_symlinks=False).st_size != len(data):
+        if os.stat(before, follow_symlinks=False).st_size != size:
             return False
-        with open(before, "rb") as f:
-            if f.read() != data:
-                return False
+        fd = os.open(before, _READ_FLAGS)
+        try:
+            chunks: list[bytes] = []
+            got = 0
+            while got <= size:
+                chunk = os.read(fd, size + 1 - got)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                got += len(chunk)
+        finally:
+            os.close(fd)
+        if got != size or b"".join(chunks) != data:
+            return False
         os.link(before, path)
     except OSError:
         return False

@@ -474,6 +474,38 @@ def test_a_one_profile_rebuild_reads_her_profile_once_with_one_markdown_parser(
     assert "Hey Sam!" in (root / f"site/{SAM}/index.html").read_text("utf-8")
 
 
+def test_a_file_is_linked_from_the_last_site_only_when_its_bytes_are_the_same(
+    tmp_path: Path,
+) -> None:
+    from generator.write import _same
+
+    old = tmp_path / "old.html"
+    old.write_bytes(b"<p>same</p>")
+    for n, data in enumerate([b"<p>SAME</p>", b"<p>same</p>!", b"<p>same", b""]):
+        assert not _same(str(old), data, str(tmp_path / f"new-{n}.html")), data
+        assert not (tmp_path / f"new-{n}.html").exists()
+    assert _same(str(old), b"<p>same</p>", str(tmp_path / "new.html"))
+    assert (tmp_path / "new.html").stat().st_ino == old.stat().st_ino
+    assert not _same(str(tmp_path / "missing"), b"", str(tmp_path / "other.html"))
+
+
+@pytest.mark.parametrize(
+    "rel", ["index.html", "media/a b.jpg", "a//b.html", "./a/./b", ".hidden/x", "a/b/"]
+)
+def test_a_sites_file_names_split_as_paths_do(rel: str) -> None:
+    from generator.write import _parts, safe_relpath
+
+    assert _parts(rel) == safe_relpath(rel).parts
+
+
+@pytest.mark.parametrize("rel", ["../x.html", "a/../../x", "/etc/x", "", "."])
+def test_a_file_name_out_of_the_site_is_refused(rel: str) -> None:
+    from generator.write import _parts
+
+    with pytest.raises(ValueError, match="refusing to write outside the site folder"):
+        _parts(rel)
+
+
 def test_workers_get_every_client_once_in_batches_that_shrink_towards_the_end() -> None:
     # Small batches at the end: the workers finish together instead of one waiting.
     for count, jobs in ((1000, 2), (30, 2), (25, 4), (1, 1)):
