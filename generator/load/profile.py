@@ -6,7 +6,6 @@ import itertools
 from collections.abc import Iterable, Iterator
 from datetime import date, time
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import PostrunError, Problem, Problems, did_you_mean
 from ..models import (
@@ -302,6 +301,8 @@ def _calendar(f: Fields) -> tuple[time | None, str | None, int | None]:
     session_time = f.read(PROFILE.field("session_time"))
     timezone = f.read(PROFILE.field("timezone")) or None
     if timezone is not None:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only for a profile with one
+
         try:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
