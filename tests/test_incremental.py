@@ -8,6 +8,7 @@ import re
 import struct
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -168,23 +169,35 @@ def test_a_build_with_nothing_changed_touches_nothing(
     assert not heavy & loaded, heavy & loaded
 
 
+def _built_then_watched(
+    runner: CliRunner,
+    root: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: Callable[[Any], str],
+) -> list[str]:
+    """Build once, then list (by ``name``) every file a build reads to fingerprint it. The
+    files were written just now: their marks are trusted all the same (RECENT_NS is 0)."""
+    monkeypatch.setattr(incremental, "RECENT_NS", 0)
+    build(runner, root)
+    read: list[str] = []
+    real = incremental._regular_file_digest
+
+    def reading(path: Path, *args: Any) -> bytes | None:
+        read.append(name(path))
+        return real(path, *args)
+
+    monkeypatch.setattr(incremental, "_regular_file_digest", reading)
+    return read
+
+
 def test_a_profile_as_it_was_is_not_read_again_and_any_change_is_seen(
     runner: CliRunner, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A no-op build over many clients is one stat per profile: a file whose stat is the one
     # the manifest remembers keeps its fingerprint unread. Changed bytes are still seen when
     # the size and modification time are put back (the change time moves on).
-    monkeypatch.setattr(incremental, "RECENT_NS", 0)  # these files were written just now
     root = workspace()
-    build(runner, root)
-    read: list[str] = []
-    real = incremental._regular_file_digest
-
-    def reading(path: Path, *args: Any) -> bytes | None:
-        read.append(Path(path).parent.name)
-        return real(path, *args)
-
-    monkeypatch.setattr(incremental, "_regular_file_digest", reading)
+    read = _built_then_watched(runner, root, monkeypatch, lambda path: Path(path).parent.name)
     assert build(runner, root).startswith("Nothing to rebuild: 3 clients unchanged")
     assert not read  # no profile was read again (nor content/, templates/: see below)
     profile = root / "profiles/sam-rivera.yaml"
@@ -251,17 +264,8 @@ def test_a_shared_file_as_it_was_is_not_read_again_and_any_change_is_seen(
     # Content and templates are remembered as profiles are (each file's stat mark and digest):
     # a file as it was is not read again, and any change, even of the same size with its
     # modification time put back, makes a full build (its change time moved on).
-    monkeypatch.setattr(incremental, "RECENT_NS", 0)  # these files were written just now
     root = workspace()
-    build(runner, root)
-    read: list[str] = []
-    real = incremental._regular_file_digest
-
-    def reading(path: Path, *args: Any) -> bytes | None:
-        read.append(os.fspath(path))
-        return real(path, *args)
-
-    monkeypatch.setattr(incremental, "_regular_file_digest", reading)
+    read = _built_then_watched(runner, root, monkeypatch, os.fspath)
     assert build(runner, root).startswith("Nothing to rebuild: 3 clients unchanged")
     assert not read, read  # neither content/, templates/ nor postrun's own templates
     rel, old, new = SAME_SIZE[change]
