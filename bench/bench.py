@@ -5,8 +5,9 @@
 
 Makes a temporary workspace from the example one with N varied profiles (a fixed random seed,
 so every run builds the same practice), then times, each as a separate `postrun build` process:
-a full build, a no-op rebuild and a rebuild after one profile changed (three of each, the
-median counts), and a rebuild after one exercise changed. Peak memory is the largest total
+a full build, five no-op rebuilds and five rebuilds after one profile changed (the median of
+each counts: a shared machine's speed moves from minute to minute), and a rebuild after one
+exercise changed. Peak memory is the largest total
 memory (proportional set size, so pages shared between the forked workers count once) of the
 build's process tree, sampled every 20 ms; sampling holds a process up a little, so the short
 rebuilds are timed in runs of their own and their memory taken in one more. Before each run
@@ -35,6 +36,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+RUNS = 5
+"""Timed runs of each short rebuild (the median counts)."""
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 RUN_SETS = {1: [("sat",), ("sun",), ("wed",)],
             2: [("tue", "sat"), ("mon", "thu"), ("wed", "sun")],
@@ -152,14 +155,14 @@ def main() -> None:
         root = make_workspace(args.n, Path(tmp))
         full, full_mem, out = run(root, *extra)
         pages = sum(1 for _ in (root / "site").rglob("*.html"))
-        noops = [run(root, *extra, sample=False) for _ in range(3)]
+        noops = [run(root, *extra, sample=False) for _ in range(RUNS)]
         noop_mem = run(root, *extra)[1]
         profile_path = root / "profiles" / "client-00007.yaml"
         ones = []
-        for i in range(4):
+        for i in range(RUNS + 1):
             text = profile_path.read_text("utf-8")
             profile_path.write_text(text.replace("A short note", f"A short note ({i})", 1))
-            ones.append(run(root, *extra, sample=i == 3))
+            ones.append(run(root, *extra, sample=i == RUNS))
         one_mem = ones.pop()[1]
         exercise = root / "content" / "exercises" / "dead-bug.md"
         exercise.write_text(exercise.read_text("utf-8").rstrip() + "\n\nBreathe out slowly.\n")
@@ -174,8 +177,8 @@ def main() -> None:
     print("| build | wall time | pages/s | peak memory |")
     print("|---|---:|---:|---:|")
     for label, seconds, mem in (("full build", full, full_mem),
-                                ("no-op rebuild (median of 3)", noop, noop_mem),
-                                ("one profile changed (median of 3)", one, one_mem),
+                                (f"no-op rebuild (median of {RUNS})", noop, noop_mem),
+                                (f"one profile changed (median of {RUNS})", one, one_mem),
                                 ("one exercise edited", edit, edit_mem)):
         rate = f"{pages / seconds:,.0f}" if label in ("full build", "one exercise edited") else "—"
         print(f"| {label} | {seconds:.2f} s | {rate} | {mem / 2**20:.0f} MB |")
