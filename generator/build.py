@@ -280,6 +280,11 @@ def _build(request: _Request) -> BuildResult:
         keep=None if request.shard is None else lambda name: in_shard(name, request.shard),
     )
     if changes.nothing and (root / "content").is_dir():
+        if changes.settled:  # the site stays as it is; only what is known of the files grows
+            write_manifest(
+                changes.manifest, changes.shared, changes.known, request.shard,
+                changes.marks, changes.shared_marks,
+            )
         unchanged = len(changes.fingerprints)
         return BuildResult(0, 0, 0, time.perf_counter() - started, target, (), unchanged)
 

@@ -303,6 +303,9 @@ class Changes(msgspec.Struct, frozen=True):
     """Each profile's :func:`stat_mark` (by stem), for the next build's manifest."""
     shared_marks: Marks
     """The shared files' marks and digests, for the next build's manifest."""
+    settled: bool = False
+    """Some file the last build could not yet trust (changed too recently) has a mark now:
+    a build that changes nothing still saves the marks, so the next one need not read it."""
 
     @property
     def nothing(self) -> bool:
@@ -354,8 +357,13 @@ def what_changed(
             or known[s].get("key", "") != key_mark(root, known[s].get("env"))
         )
     deleted = tuple(sorted(set(known) - set(fingerprints)))
+    settled = not full and (
+        shared_marks != known_marks
+        or any(mark != known.get(s, {}).get("stat") for s, mark in marks.items() if mark)
+    )
     return Changes(
-        fingerprints, shared, manifest_file, full, known, changed, deleted, marks, shared_marks
+        fingerprints, shared, manifest_file, full, known, changed, deleted, marks, shared_marks,
+        settled,
     )
 
 

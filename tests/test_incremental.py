@@ -8,6 +8,7 @@ import re
 import struct
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -174,11 +175,14 @@ def _built_then_watched(
     root: Path,
     monkeypatch: pytest.MonkeyPatch,
     name: Callable[[Any], str],
+    first: bool = True,
 ) -> list[str]:
-    """Build once, then list (by ``name``) every file a build reads to fingerprint it. The
-    files were written just now: their marks are trusted all the same (RECENT_NS is 0)."""
-    monkeypatch.setattr(incremental, "RECENT_NS", 0)
-    build(runner, root)
+    """Build once (unless not ``first``), then list (by ``name``) every file a build reads
+    to fingerprint it. With ``first``, the files were written just now: their marks are
+    trusted all the same (RECENT_NS is 0)."""
+    if first:
+        monkeypatch.setattr(incremental, "RECENT_NS", 0)
+        build(runner, root)
     read: list[str] = []
     real = incremental._regular_file_digest
 
@@ -278,6 +282,25 @@ def test_a_shared_file_as_it_was_is_not_read_again_and_any_change_is_seen(
     assert "Built 3 clients" in build(runner, root)  # shared input changed: everyone
     assert read == [str(path)]
     assert _site_says(root, new)
+
+
+def test_a_build_that_changes_nothing_saves_marks_it_could_not_trust_before(
+    runner: CliRunner, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Files written just before a build are too recent to trust (a file system's clock
+    # ticks): that build reads them and remembers no mark. The next build, with nothing
+    # changed, reads them once more and saves their marks, so the one after reads nothing.
+    root = workspace()
+    clock = [time.time_ns()]  # the files were written just now: too recent to trust
+    monkeypatch.setattr(incremental, "time", SimpleNamespace(time_ns=lambda: clock[0]))
+    build(runner, root)
+    clock[0] += 10 * incremental.RECENT_NS  # later: their times have settled
+    read = _built_then_watched(runner, root, monkeypatch, os.fspath, first=False)
+    assert build(runner, root).startswith("Nothing to rebuild: 3 clients unchanged")
+    assert len(read) > 3  # three profiles, content and templates: none could be trusted yet
+    read.clear()
+    assert build(runner, root).startswith("Nothing to rebuild: 3 clients unchanged")
+    assert not read, read
 
 
 def test_a_shared_file_changed_within_the_clocks_tick_is_read_again(
