@@ -36,13 +36,12 @@ def profile_paths(root: Path) -> list[Path]:
     return [folder / name for name in profile_names(root)]
 
 
-def same_client_files(names: Iterable[str | Path]) -> list[Problem]:
+def same_client_files(names: Iterable[str]) -> list[Problem]:
     """Two files for one client (``sam.yaml`` beside ``sam.yml``): one would hide the other
-    (``names``: the profiles' file names, or their paths)."""
+    (``names``: the profiles' file names)."""
     found: list[Problem] = []
     seen: dict[str, str] = {}
-    for item in names:
-        name = item if isinstance(item, str) else item.name
+    for name in names:
         first = seen.setdefault(stem(name), name)
         if first != name:
             found.append(

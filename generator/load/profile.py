@@ -21,9 +21,7 @@ from ..models import (
 from ..yamltree import YMap
 from .fields import SLUG_RE, Fields, _fresh, read_language
 from .markup import MarkdownRenderer
-from .paths import profile_names, stem
-from .paths import profile_paths as profile_paths
-from .paths import same_client_files as same_client_files
+from .paths import profile_names, same_client_files, stem
 from .read import read_mapping
 from .schema import PROFILE
 from .secret import slug_suffix
