@@ -92,6 +92,8 @@ def test_spaces_around_the_passphrase_do_not_matter(browser: Any, locked_server:
 
 
 def test_once_per_visit_checklist_reload_and_navigation(browser: Any, locked_server: str) -> None:
+    from playwright.sync_api import expect
+
     context, page = _context(browser)
     page.goto(locked_server + "readiness.html")
     _unlock(page)
@@ -100,12 +102,13 @@ def test_once_per_visit_checklist_reload_and_navigation(browser: Any, locked_ser
     assert boxes.count() == 7
     boxes.nth(0).check()
     boxes.nth(1).check()
-    assert "2 of 7" in page.locator("[data-checklist-summary]").inner_text()
+    summary = page.locator("[data-checklist-summary]")
+    expect(summary).to_contain_text("2 of 7")  # the script updates it: wait for that
     page.reload()
     assert not _asks(page), "the key kept for the visit opens the page again"
-    page.locator("[data-checklist-summary]").wait_for()
+    summary.wait_for()
     assert page.locator("form.checklist input[type=checkbox]:checked").count() == 2
-    assert "2 of 7" in page.locator("[data-checklist-summary]").inner_text()
+    expect(summary).to_contain_text("2 of 7")
 
     page.get_by_role("link", name="Overview").first.click()
     page.get_by_role("heading", name="Hello, Sam").wait_for()

@@ -280,6 +280,8 @@ def test_today_is_listed_on_the_overview(browser: Any, server: str) -> None:
 
 
 def test_the_site_works_offline_after_one_visit(browser: Any, server: str) -> None:
+    from playwright.sync_api import expect
+
     context, page = _context(browser)
     hosts: set[str] = set()
     context.on("request", lambda r: hosts.add(urlsplit(r.url).netloc))
@@ -324,7 +326,7 @@ def test_the_site_works_offline_after_one_visit(browser: Any, server: str) -> No
     assert page.locator("[data-run] [data-timer-start]").count() >= 1, "scripts ran offline"
     page.goto(server + f"{SAM}/readiness.html")
     page.locator("form input[type=checkbox]").first.check()
-    assert "1 of 7" in page.locator("[data-checklist-summary]").inner_text()
+    expect(page.locator("[data-checklist-summary]")).to_contain_text("1 of 7")  # as it updates
     assert hosts == {urlsplit(server).netloc}
     assert page.errors == []
     context.close()
