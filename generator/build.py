@@ -34,7 +34,6 @@ from .errors import PostrunError, Problem, did_you_mean, environment_error
 from .incremental import (
     Changes,
     build_lock,
-    cache_dir,
     forget_manifest,
     key_mark,
     what_changed,
@@ -42,6 +41,7 @@ from .incremental import (
 )
 from .keptcontent import keep_content, read_content
 from .load.paths import SECRET_FILE, profile_names, same_client_files, stem
+from .usercache import cache_dir
 from .write import SITE_MARKER, StagedDir, check_target, remove_leftovers
 
 if TYPE_CHECKING:

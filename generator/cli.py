@@ -503,7 +503,8 @@ _LAZY["new"] = _new_command
 
 
 def main() -> None:
-    """The `postrun` command as the shell runs it (see :mod:`.process`)."""
-    from .process import run_to_the_end
+    """The `postrun` command as the shell runs it: :func:`generator.process.main`, kept here for
+    launchers installed by earlier versions."""
+    from .process import main as process_main
 
-    run_to_the_end(lambda: cli.main(prog_name="postrun"))
+    process_main()

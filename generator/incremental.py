@@ -33,6 +33,7 @@ from .load.read import (
     read_input,
 )
 from .shipped import catalog_digest, default_templates
+from .usercache import cache_dir
 
 MANIFEST_VERSION = 2
 
@@ -365,15 +366,6 @@ def what_changed(
         fingerprints, shared, manifest_file, full, known, changed, deleted, marks, shared_marks,
         settled,
     )
-
-
-def cache_dir() -> Path:
-    """Where build manifests live: the user's cache."""
-    explicit = os.environ.get("POSTRUN_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "postrun"
 
 
 def _key(root: Path, target: Path) -> str:

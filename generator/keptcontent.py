@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .incremental import _key, _listing, cache_dir
+from .incremental import _key, _listing
+from .usercache import cache_dir
 
 if TYPE_CHECKING:
     from .load.workspace import LoadedContent
