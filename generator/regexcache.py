@@ -9,8 +9,8 @@ Python that compiled it, so the command keeps it in the user's cache (beside the
 manifests) and hands it straight to the matcher next time:
 
 - A pattern is looked up by its text and flags. The file is named for this Python and checked
-  against its exact version and the matcher's format (``_sre.MAGIC``) and a checksum; a file
-  that is missing, damaged or from another Python is ignored and written afresh.
+  against its exact version, the matcher's format (``_sre.MAGIC``) and a checksum; a file that
+  is missing, damaged or not this Python's is ignored and written afresh.
 - The C matcher checks the code it is given, as it does for Python's own compiler; if it ever
   refuses a kept entry, the pattern is compiled the usual way and the entry dropped.
 - The result is the same ``re.Pattern`` Python would make (equal to it: same pattern, flags and
@@ -51,7 +51,8 @@ _VERSION = f"{sys.version}\0{_sre.MAGIC}\0{sys.implementation.cache_tag}"
 def install(folder: str) -> None:
     """Look up compiled patterns in ``folder``'s kept file from now on, and keep there any
     compiled for the first time when the process ends."""
-    path = os.path.join(folder, f"regex-{sys.implementation.cache_tag}.marshal")
+    name = f"regex-{sys.implementation.cache_tag}-{zlib.crc32(_VERSION.encode()):08x}.marshal"
+    path = os.path.join(folder, name)  # one per Python: two installed never take turns
     known = _read(path)
     new: dict[tuple[str | bytes, int], _Entry] = {}
     _compiler.compile = _compile_from(known, new, _compiler.compile)

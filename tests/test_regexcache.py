@@ -134,7 +134,8 @@ atexit.register(lambda: print("parsed", len(parsed), parsed[:3]))
 
 
 def kept_file(cache: Path) -> Path:
-    return cache / f"regex-{sys.implementation.cache_tag}.marshal"
+    (path,) = cache.glob(f"regex-{sys.implementation.cache_tag}-*.marshal")
+    return path
 
 
 def entries(path: Path) -> dict[Any, Any]:
