@@ -5,9 +5,10 @@ Part of the render stage; a script or another tool reads this instead of the HTM
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
+
+import msgspec
 
 from .models import Plan
 
@@ -84,12 +85,10 @@ def plan_json(plan: Plan) -> dict[str, Any]:
 
 
 def plan_json_bytes(plan: Plan) -> bytes:
-    # Compact: the C encoder is ten times faster than the indenting one. The plan is a tree
-    # made just now (no cycles), so the encoder need not keep track of every list and dict.
-    text = json.dumps(
-        plan_json(plan), ensure_ascii=False, separators=(",", ":"), check_circular=False
-    )
-    return (text + "\n").encode()
+    """plan.json's bytes: compact UTF-8 JSON, exactly what ``json.dumps(...,
+    ensure_ascii=False, separators=(",", ":"))`` writes, made by msgspec's C encoder (several
+    times faster)."""
+    return msgspec.json.encode(plan_json(plan)) + b"\n"
 
 
 def _iso(value: date | None) -> str | None:

@@ -90,6 +90,25 @@ def test_plan_json_has_the_documented_shape(built_site: Path) -> None:
     assert len(readiness) == 1 and readiness[0]["date"] < run["date"]
 
 
+def test_plan_json_is_compact_utf8_json_as_pythons_json_writes_it(
+    runner: CliRunner, workspace: Workspace
+) -> None:
+    # Scripts may compare plan.json byte for byte: it stays exactly the compact form Python's
+    # json module writes (UTF-8, no ASCII escapes), whatever the name and goal hold.
+    sam = Path(__file__).parent.parent / "profiles" / "sam-rivera.yaml"
+    text = sam.read_text("utf-8").replace(
+        "name: Sam Rivera", 'name: "Sam \\"Sammy\\" O\'Rivera \\\\ Zoë 🏃 \\u2028 <&>"'
+    ).replace('label: "parkrun 5 km"', 'label: "parkrun\\t5 km / 10\\u00a0km \\u0007"')
+    root = workspace({"profiles/sam-rivera.yaml": text})
+    build(runner, root)
+    data = (root / f"site/{SAM}/plan.json").read_bytes()
+    plan = json.loads(data)
+    assert plan["client"]["name"] == 'Sam "Sammy" O\'Rivera \\ Zoë 🏃 \u2028 <&>'
+    assert plan["goal"]["label"] == "parkrun\t5 km / 10\u00a0km \u0007"
+    expected = json.dumps(plan, ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert data == expected.encode("utf-8")
+
+
 def test_no_absolute_or_external_urls_and_every_link_resolves(built_site: Path) -> None:
     root = built_site.parent  # the example workspace, built once (read only)
     site = root / "site"
