@@ -14,8 +14,9 @@ rebuilds are timed in runs of their own and their memory taken in one more. Befo
 the disk is synced (outside the clock), so no run pays for the writes of the one before (on
 this machine a new file costs far more while earlier writes are still being flushed).
 Postrun's own modules are byte-compiled first, as an installed postrun is. Prints a Markdown
-table and the figures the README quotes, with the date, the machine and its load (the ratio
-against Hugo: bench/compare_hugo.sh).
+table and the figures the README quotes, with the date, the machine, its load and how long a
+fixed CPU-bound loop took before and after (a shared machine's speed moves; the ratio against
+Hugo: bench/compare_hugo.sh).
 """
 
 from __future__ import annotations
@@ -143,6 +144,14 @@ def machine() -> str:
             f"{os.cpu_count()} cores, load average {load}, Python {sys.version.split()[0]}")
 
 
+def reference_loop() -> float:
+    """Seconds a fixed CPU-bound loop takes: how fast this shared machine is at the moment
+    (on this project's machine, about 0.6 s in a quick minute and 1.0 s in a slow one)."""
+    started = time.perf_counter()
+    sum(range(3 * 10**7))
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", type=int, help="number of synthetic clients")
@@ -150,7 +159,7 @@ def main() -> None:
     args = parser.parse_args()
     extra = ["--jobs", str(args.jobs)] if args.jobs else []
     compileall.compile_dir(REPO / "generator", quiet=1)  # as installed: no compiling per run
-    started = machine()
+    started, loop_before = machine(), reference_loop()
     with tempfile.TemporaryDirectory(prefix="postrun-bench-") as tmp:
         root = make_workspace(args.n, Path(tmp))
         full, full_mem, out = run(root, *extra)
@@ -173,6 +182,8 @@ def main() -> None:
     print(f"postrun benchmark: {args.n} clients, {pages} pages, jobs={args.jobs or 'all'}")
     print(f"started {started}")
     print(f"ended   {machine()}")
+    print(f"reference loop {loop_before:.2f} s before, {reference_loop():.2f} s after "
+          "(the machine's speed at the time: lower is faster)")
     print(f"(last build said: {out.splitlines()[-1] if out else ''})\n")
     print("| build | wall time | pages/s | peak memory |")
     print("|---|---:|---:|---:|")
