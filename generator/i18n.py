@@ -107,7 +107,7 @@ def parse_language(tag: str) -> str:
         regions = sorted(
             name.replace("_", "-")
             for name in localedata.locale_identifiers()
-            if re.fullmatch(rf"{base}_[A-Z]{{2}}", name)
+            if name[: len(base) + 1] == f"{base}_" and _is_region(name[len(base) + 1 :])
         )
         shown = ", ".join(regions[:12]) + (", …" if len(regions) > 12 else "")
         raise LanguageError(
@@ -423,3 +423,9 @@ class Words:
 def words(tag: str) -> Words:
     """The :class:`Words` of a language tag, made once per process."""
     return Words(tag)
+
+
+def _is_region(text: str) -> bool:
+    """Whether ``text`` is a two-letter region code (``GB``). Plain string tests: a pattern
+    made from a profile's words would be kept in the cache of compiled ones (regexcache)."""
+    return len(text) == 2 and text.isascii() and text.isalpha() and text.isupper()

@@ -89,7 +89,7 @@ def _compile_from(
             try:
                 return _sre.compile(p, *entry)
             except (RuntimeError, TypeError, ValueError):  # refused: compile it afresh
-                del known[key]
+                known.pop(key, None)
         parsed = _parser.parse(p, flags)
         code = _compiler._code(parsed, flags)
         state = parsed.state

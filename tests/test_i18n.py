@@ -55,6 +55,17 @@ def test_unknown_tags_are_refused_with_the_languages_postrun_speaks(tag: str) ->
         assert all(lang in caught.value.hint for lang in LANGUAGES)
 
 
+def test_an_unknown_region_is_refused_with_the_regions_cldr_knows_for_that_language() -> None:
+    with pytest.raises(LanguageError) as caught:
+        parse_language("de-ZZ")
+    assert "unknown region in 'de-ZZ'" in str(caught.value)
+    hint = caught.value.hint
+    assert hint.startswith("leave the region out (de) or use one of: ")
+    regions = hint.split(": ", 1)[1].split(", ")
+    assert {"de-AT", "de-CH", "de-DE"} <= set(regions)
+    assert all(r.startswith("de-") and len(r) == 5 and r[3:].isupper() for r in regions)
+
+
 def test_base_language_picks_the_catalog_and_the_full_tag_the_dates() -> None:
     assert base_language("de-AT") == "de"
     assert str(babel_locale("de-AT")) == "de_AT"
