@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from .browser import RECORDER, axe_light_and_dark, open_page, serving
 from .conftest import LENA, PRIYA, REPO, SAM
@@ -72,7 +73,8 @@ def test_advice_by_symptom_kind_and_the_marks_on_later_runs(browser: Any, server
     form.get_by_label("A bulge at the vaginal opening").check()
     form.get_by_role("button", name="Save to my log").click()
     stop = form.locator('[data-advice="stop"]')
-    assert stop.is_visible() and not hold.is_visible()
+    expect(stop).to_be_visible()
+    expect(hold).to_be_hidden()
     text = stop.inner_text()
     assert "Stop running" in text and "GP or a pelvic-health physiotherapist" in text
     assert "Jo Alvarez" in text and "Repeat" not in text and "repeat" not in text
@@ -169,8 +171,9 @@ def test_her_log_email_delete_no_future_and_download_for_postrun(
     entries = page.locator("[data-run-log-list] li")
     assert entries.count() == 2
     page.get_by_role("button", name="Delete the entry of Tue 1 Dec").click()
-    assert entries.count() == 1 and "Thu 3 Dec" in entries.inner_text()
-    assert page.locator("[data-run-log-deleted]").is_visible()
+    expect(entries).to_have_count(1)  # the script redraws the list: wait for it
+    expect(entries).to_contain_text("Thu 3 Dec")
+    expect(page.locator("[data-run-log-deleted]")).to_be_visible()
     page.get_by_role("button", name="Undo").click()
     assert entries.count() == 2
     page.get_by_role("button", name="Delete the entry of Tue 1 Dec").click()
@@ -285,7 +288,7 @@ def test_readiness_gates_her_first_run_and_all_passed_is_announced(
         boxes.nth(i).check()
     status = page.locator("[data-checklist-status]")
     assert status.get_attribute("role") == "status"
-    assert "All passed" in status.inner_text()
+    expect(status).to_contain_text("All passed")  # as the script updates it
     page.goto(server + f"{SAM}/week-06.html")
     assert "all 7 passed" in gate.inner_text() and "Readiness first" not in gate.inner_text()
     context.close()
@@ -461,7 +464,7 @@ def test_a_newer_plan_offers_a_reload_and_unknown_pages_offline_are_friendly(
         assert "Your plan was updated" in message.inner_text()
         message.get_by_role("button", name="Reload").click()
         page.wait_for_load_state()
-        assert page.locator("h1").inner_text() == "Hello again, Sam"
+        expect(page.locator("h1")).to_have_text("Hello again, Sam")
 
         context.set_offline(True)
         page.goto(url + f"{SAM}/week-99.html")

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from .browser import PASSPHRASE, axe_source, open_page, serving
 from .conftest import SAM
@@ -92,8 +93,6 @@ def test_spaces_around_the_passphrase_do_not_matter(browser: Any, locked_server:
 
 
 def test_once_per_visit_checklist_reload_and_navigation(browser: Any, locked_server: str) -> None:
-    from playwright.sync_api import expect
-
     context, page = _context(browser)
     page.goto(locked_server + "readiness.html")
     _unlock(page)
@@ -242,6 +241,6 @@ def test_opened_straight_from_disk(browser: Any, locked_site: Path) -> None:
     assert page.url.endswith("calendar.html")
     # From disk a page may not read another file: the calendar link says so (online it works).
     page.get_by_role("link", name="Add every session to your phone's calendar").click()
-    assert "could not be opened here" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("could not be opened here")
     assert page.errors == []
     context.close()

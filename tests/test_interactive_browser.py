@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from .browser import RECORDER, axe_light_and_dark, open_page
 from .conftest import SAM
@@ -190,7 +191,7 @@ def test_the_symptom_check_advises_persists_and_exports(
     form.get_by_label("Leaking urine").check()
     form.get_by_role("button", name="Save to my log").click()
     advice = form.locator('[data-advice="hold"]')
-    assert advice.is_visible()
+    expect(advice).to_be_visible()
     text = advice.inner_text()
     assert "Repeat stage 1 next time" in text and "Do not move on" in text
     assert "Jo Alvarez" in text
@@ -224,14 +225,13 @@ def test_the_symptom_check_advises_persists_and_exports(
     assert not form.get_by_label("Leaking urine").is_checked()
     form.get_by_role("button", name="Save to my log").click()
     good = form.locator('[data-advice="none"]')
-    assert good.is_visible() and "Well done" in good.inner_text()
+    expect(good).to_be_visible()
+    assert "Well done" in good.inner_text()
     assert "follow your plan" in good.inner_text()
     assert not form.locator('[data-advice="hold"]').is_visible()
 
     # Copy: the clipboard may refuse (no permission here): then she is told what to do.
     form.get_by_role("button", name="Copy log").click()
-    from playwright.sync_api import expect
-
     expect(form.locator("[data-log-message]")).to_contain_text(re.compile("Copied|Download log"))
 
     page.goto(server + f"{SAM}/index.html")
@@ -253,8 +253,6 @@ def test_the_copy_button_puts_the_log_on_the_clipboard(browser: Any, server: str
     form.get_by_label("Pelvic heaviness or dragging").check()
     form.get_by_role("button", name="Save to my log").click()
     form.get_by_role("button", name="Copy log").click()
-    from playwright.sync_api import expect
-
     expect(form.locator("[data-log-message]")).to_contain_text("Copied")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert RUN_DAY in copied and "pelvic heaviness" in copied
@@ -280,8 +278,6 @@ def test_today_is_listed_on_the_overview(browser: Any, server: str) -> None:
 
 
 def test_the_site_works_offline_after_one_visit(browser: Any, server: str) -> None:
-    from playwright.sync_api import expect
-
     context, page = _context(browser)
     hosts: set[str] = set()
     context.on("request", lambda r: hosts.add(urlsplit(r.url).netloc))
@@ -345,7 +341,7 @@ def test_no_accessibility_violations_while_running(browser: Any, server: str) ->
     form.get_by_role("button", name="Save to my log").click()
     # The next run is still to come: its check waits for the day.
     other = page.locator("[data-run]").nth(1).locator("[data-symptom-check]")
-    assert other.locator("[data-symptom-future]").is_visible()
+    expect(other.locator("[data-symptom-future]")).to_be_visible()
     page.clock.resume()  # axe waits on timers of its own; the timer runs on in real time
     assert card.locator("[data-timer]").get_attribute("data-state") == "running"
     assert axe_light_and_dark(page) == {"light": [], "dark": []}

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from .browser import axe_light_and_dark, open_page
 from .conftest import LENA, SAM
@@ -77,13 +78,13 @@ def test_checklist_ticks_survive_a_reload_and_reset_clears_them(
     page.get_by_label("Walk test", exact=False).first.check()
     boxes.nth(1).check()
     summary = page.locator("[data-checklist-summary]")
-    assert f"2 of {total}" in summary.inner_text()
+    expect(summary).to_contain_text(f"2 of {total}")  # the script updates it: wait for that
     page.reload()
-    assert page.locator("form input[type=checkbox]:checked").count() == 2
-    assert f"2 of {total}" in summary.inner_text()
+    expect(page.locator("form input[type=checkbox]:checked")).to_have_count(2)
+    expect(summary).to_contain_text(f"2 of {total}")
     for i in range(total):
         boxes.nth(i).check()
-    assert page.locator("[data-checklist-complete]").is_visible()
+    expect(page.locator("[data-checklist-complete]")).to_be_visible()
     page.locator("[data-checklist-reset]").click()
     page.reload()
     assert page.locator("form input[type=checkbox]:checked").count() == 0
@@ -116,8 +117,6 @@ def test_no_request_leaves_the_site(browser: Any, server: str) -> None:
 
 
 def test_works_opened_straight_from_disk(browser: Any, built_site: Path) -> None:
-    from playwright.sync_api import expect
-
     page = _page(browser)
     page.goto((built_site / CLIENT / "index.html").as_uri())
     page.get_by_role("link", name="Calendar").first.click()
