@@ -172,7 +172,7 @@ def _render_all(count: int, jobs: int, progress: Progress | None) -> Iterator[Bu
     import gc
 
     many = count >= PARALLEL_MIN_CLIENTS
-    collecting = gc.isenabled()  # `postrun` starts with the collector off (cli.main)
+    collecting = gc.isenabled()  # `postrun` starts with the collector off (.process)
     if many:
         gc.enable()
         # What exists now (content, templates) lives as long as the build: park it out of the

@@ -32,7 +32,7 @@ from .load.read import (
     read_input,
 )
 from .shipped import catalog_digest, default_templates
-from .usercache import cache_dir
+from .usercache import cache_dir, keep_file
 
 MANIFEST_VERSION = 2
 
@@ -421,15 +421,8 @@ def write_manifest(
             name: _with_mark(entry, marks.get(name)) for name, entry in sorted(clients.items())
         },
     }
-    tmp = path.with_suffix(".tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(msgspec.json.encode(data) + b"\n")  # json's bytes, ten times faster
-        tmp.replace(path)
-    except OSError:
+    if not keep_file(path, msgspec.json.encode(data) + b"\n"):  # json's bytes, 10x faster
         forget_manifest(path)
-        with contextlib.suppress(OSError):
-            tmp.unlink()
 
 
 def _with_mark(entry: dict[str, str], mark: str | None) -> dict[str, str]:

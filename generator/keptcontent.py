@@ -7,7 +7,6 @@ fingerprint and by postrun's own code, and read back only when both are unchange
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 from functools import lru_cache
@@ -15,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .incremental import _key, _listing
-from .usercache import cache_dir
+from .usercache import cache_dir, keep_file
 
 if TYPE_CHECKING:
     from .load.workspace import LoadedContent
@@ -58,13 +57,8 @@ def keep_content(root: Path, target: Path, shared: str, loaded: LoadedContent) -
     """Keep the loaded content for the next build (quietly skipped when it cannot be)."""
     import pickle
 
-    path = _content_path(root, target)
-    tmp = path.with_suffix(".tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as f:
-            pickle.dump((f"{shared} {_code_stamp()}", loaded), f, pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
-    except (OSError, pickle.PicklingError):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        data = pickle.dumps((f"{shared} {_code_stamp()}", loaded), pickle.HIGHEST_PROTOCOL)
+    except pickle.PicklingError:
+        return
+    keep_file(_content_path(root, target), data)

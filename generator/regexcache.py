@@ -26,7 +26,6 @@ cache, never in a site.
 from __future__ import annotations
 
 import atexit
-import contextlib
 import marshal
 import os
 import sys
@@ -34,6 +33,8 @@ import zlib
 from collections.abc import Callable
 from importlib import import_module
 from typing import Any
+
+from .usercache import keep_file
 
 _compiler: Any = import_module("re._compiler")  # Python's own (private, so without type stubs)
 _parser: Any = import_module("re._parser")
@@ -110,12 +111,4 @@ def _keep(path: str, known: dict[Any, _Entry], new: dict[Any, _Entry]) -> None:
     if not new:
         return
     payload = marshal.dumps((_VERSION, {**known, **new}))
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(tmp, "wb") as f:
-            f.write(zlib.crc32(payload).to_bytes(4, "big") + payload)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+    keep_file(path, zlib.crc32(payload).to_bytes(4, "big") + payload)

@@ -4,6 +4,7 @@ expressions)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from typing import TYPE_CHECKING
 
@@ -27,3 +28,21 @@ def cache_dir() -> Path:
     from pathlib import Path
 
     return Path(cache_folder())
+
+
+def keep_file(path: str | os.PathLike[str], data: bytes) -> bool:
+    """Write one of the cache's files whole or not at all: under a name of this process's
+    beside it, then renamed over it (a reader finds the old file or the new one, never half of
+    one). False, quietly, when the cache cannot be written: that only costs time."""
+    where = os.fspath(path)
+    tmp = f"{where}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(where), exist_ok=True)
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, where)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return False
+    return True
